@@ -1,0 +1,21 @@
+//! llmcap-core: the pure heart of llmcap — the report schema and its validation, the guide's
+//! classification rules, recommendations, and fleet planning.
+//!
+//! Nothing here touches the file system, the environment, processes, clocks or the terminal:
+//! the CLI and the web page read files and pass facts in, so both compute the same verdicts
+//! and the same plan from the same reports. `core/clippy.toml` enforces this.
+
+#![warn(missing_docs)]
+
+pub mod classify;
+pub mod recommend;
+pub mod report;
+pub mod rules;
+
+#[cfg(test)]
+mod test_support;
+
+pub use classify::{Assessment, Check, Overrides, classify};
+pub use recommend::{Recommendations, Settings, recommend};
+pub use report::{Machine, Report, ReportError, SCHEMA_VERSION, parse_report};
+pub use rules::Phase;

@@ -1,0 +1,516 @@
+//! What to install and how to run it: quantization level, install commands, batch size and
+//! gradient accumulation, the guide's machine type and decision-tree branch.
+//!
+//! Every choice is a row of a table from the guide ("Model Quantization Options", "Memory
+//! Optimization Techniques", "Recommended Setup by Machine Type", "Quick Decision Tree").
+
+use crate::report::{GpuType, Machine, show_number};
+use serde::Serialize;
+
+#[cfg(feature = "schema")]
+use schemars::JsonSchema;
+
+/// A row of the guide's "Phi-3 Quantization Levels" table, with where to get the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuantLevel {
+    /// Short id: `fp16`, `q8`, `q4`, `q3`.
+    pub id: &'static str,
+    /// The guide's name for the level.
+    pub label: &'static str,
+    /// The guide's RAM range, GiB: (low, high).
+    pub ram_range_gb: (f64, f64),
+    /// The guide's "Quality Impact".
+    pub quality: &'static str,
+    /// The guide's "Use Case".
+    pub use_case: &'static str,
+    /// Ollama library tag.
+    pub ollama_tag: &'static str,
+    /// Hugging Face repository of a GGUF file for llama.cpp.
+    pub gguf_repo: &'static str,
+    /// The GGUF file in that repository.
+    pub gguf_file: &'static str,
+    /// Where MLX on Apple Silicon gets the model.
+    pub mlx: MlxSource,
+}
+
+/// How MLX gets a Phi-3 model at one level. mlx-community publishes 4-bit and 8-bit
+/// conversions only; full precision loads Microsoft's own (bf16) repository, and 3-bit is
+/// converted locally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MlxSource {
+    /// A published model repository.
+    Repo(&'static str),
+    /// Quantize the base model locally with `mlx_lm.convert` to this many bits.
+    Convert {
+        /// Bits per weight.
+        bits: u8,
+    },
+}
+
+/// The base model MLX converts from.
+pub const BASE_MODEL: &str = "microsoft/Phi-3-mini-4k-instruct";
+
+impl QuantLevel {
+    /// Memory this level needs: the top of the guide's range, so the model fits with room
+    /// for the operating system and the experiment's data.
+    pub fn needs_gb(&self) -> f64 {
+        self.ram_range_gb.1
+    }
+}
+
+/// The guide's quantization table, best quality first.
+pub const QUANT_LEVELS: &[QuantLevel] = &[
+    QuantLevel {
+        id: "fp16",
+        label: "Full (FP16)",
+        ram_range_gb: (8.0, 12.0),
+        quality: "None",
+        use_case: "Best quality",
+        ollama_tag: "phi3:3.8b-mini-4k-instruct-fp16",
+        gguf_repo: "microsoft/Phi-3-mini-4k-instruct-gguf",
+        gguf_file: "Phi-3-mini-4k-instruct-fp16.gguf",
+        mlx: MlxSource::Repo(BASE_MODEL),
+    },
+    QuantLevel {
+        id: "q8",
+        label: "8-bit",
+        ram_range_gb: (4.0, 6.0),
+        quality: "Minimal",
+        use_case: "Good balance",
+        ollama_tag: "phi3:3.8b-mini-4k-instruct-q8_0",
+        gguf_repo: "bartowski/Phi-3-mini-4k-instruct-GGUF",
+        gguf_file: "Phi-3-mini-4k-instruct-Q8_0.gguf",
+        mlx: MlxSource::Repo("mlx-community/Phi-3-mini-4k-instruct-8bit"),
+    },
+    QuantLevel {
+        id: "q4",
+        label: "4-bit",
+        ram_range_gb: (2.0, 3.0),
+        quality: "Small",
+        use_case: "Memory constrained",
+        ollama_tag: "phi3:3.8b-mini-4k-instruct-q4_0",
+        gguf_repo: "microsoft/Phi-3-mini-4k-instruct-gguf",
+        gguf_file: "Phi-3-mini-4k-instruct-q4.gguf",
+        mlx: MlxSource::Repo("mlx-community/Phi-3-mini-4k-instruct-4bit"),
+    },
+    QuantLevel {
+        id: "q3",
+        label: "3-bit",
+        ram_range_gb: (1.5, 2.0),
+        quality: "Noticeable",
+        use_case: "Very limited RAM",
+        ollama_tag: "phi3:3.8b-mini-4k-instruct-q3_K_M",
+        gguf_repo: "bartowski/Phi-3-mini-4k-instruct-GGUF",
+        gguf_file: "Phi-3-mini-4k-instruct-Q3_K_M.gguf",
+        mlx: MlxSource::Convert { bits: 3 },
+    },
+];
+
+/// Batch size by training memory: the guide's "Batch Size Adjustment" (`< 8` → 1, `< 16` →
+/// 2, else 4).
+pub const BATCH_SIZES: &[(f64, u32)] = &[(8.0, 1), (16.0, 2), (f64::INFINITY, 4)];
+
+/// Effective batch size that gradient accumulation aims for when none is given. The guide
+/// leaves `desired_batch_size` open; 16 is a common fine-tuning batch for a 4B model.
+pub const DEFAULT_TARGET_BATCH_SIZE: u32 = 16;
+
+/// A row of the guide's "Recommended Setup by Machine Type".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct MachineType {
+    /// The guide's heading, e.g. `Old Desktop/Laptop (4-8GB RAM)`.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// Model.
+    pub model: String,
+    /// Experiments.
+    pub experiments: String,
+}
+
+/// Machine types by total RAM, GiB: a type applies from its bound up to the next one.
+pub const MACHINE_TYPES: &[(f64, [&str; 4])] = &[
+    (
+        0.0,
+        [
+            "Raspberry Pi / SBC (2-4GB RAM)",
+            "Data generation, embedding computation",
+            "None (embeddings only)",
+            "Prerequisites only",
+        ],
+    ),
+    (
+        4.0,
+        [
+            "Old Desktop/Laptop (4-8GB RAM)",
+            "Parameter search, retrieval testing",
+            "Phi-3 Q4 quantized",
+            "P1-P3, E0 (subset), E1 (subset)",
+        ],
+    ),
+    (
+        8.0,
+        [
+            "Modern Laptop (8-16GB RAM)",
+            "Full retrieval, quantized fine-tuning",
+            "Phi-3 Q4 or Q8",
+            "All except full E2",
+        ],
+    ),
+    (
+        16.0,
+        [
+            "Desktop with GPU (16+ GB RAM)",
+            "Full experiments, fine-tuning",
+            "Phi-3 full precision",
+            "All experiments",
+        ],
+    ),
+];
+
+/// The branch of the guide's "Quick Decision Tree" a machine takes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct DecisionBranch {
+    /// The step's number in the guide (2-5).
+    pub step: u8,
+    /// Its condition, e.g. `RAM 4-8GB`.
+    pub condition: String,
+    /// Its advice.
+    pub advice: String,
+}
+
+/// The decision tree: (step, condition, advice, upper bound of total RAM in GiB, inclusive).
+/// `RAM < 4GB` excludes 4; `RAM 8-16GB` includes 16, since the next step says `> 16GB`.
+pub const DECISION_TREE: &[(u8, &str, &str, f64, bool)] = &[
+    (
+        2,
+        "RAM < 4GB",
+        "Only prerequisites with embeddings",
+        4.0,
+        false,
+    ),
+    (
+        3,
+        "RAM 4-8GB",
+        "Prerequisites + E0/E1 with Q4 models",
+        8.0,
+        false,
+    ),
+    (
+        4,
+        "RAM 8-16GB",
+        "All experiments with Q4/Q8 models",
+        16.0,
+        true,
+    ),
+    (
+        5,
+        "RAM > 16GB",
+        "All experiments at full precision",
+        f64::INFINITY,
+        true,
+    ),
+];
+
+/// The chosen quantization level and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct QuantChoice {
+    /// `fp16`, `q8`, `q4` or `q3`.
+    pub level: String,
+    /// The guide's name.
+    pub label: String,
+    /// Memory the level needs, GiB.
+    pub needs_gb: f64,
+    /// Memory the machine has for the model, GiB.
+    pub memory_gb: f64,
+    /// Which memory that is: `GPU memory`, `unified memory`, `available RAM`.
+    pub memory_basis: String,
+    /// The guide's quality impact.
+    pub quality: String,
+}
+
+/// One way to install and run the recommended model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct InstallOption {
+    /// `ollama`, `llama.cpp` or `mlx`.
+    pub runtime: String,
+    /// Shell commands, in order.
+    pub commands: Vec<String>,
+    /// Why this runtime suits the machine.
+    pub why: String,
+}
+
+/// Batch size and gradient accumulation for fine-tuning.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct BatchPlan {
+    /// Per-step batch size.
+    pub batch_size: u32,
+    /// Steps accumulated per optimizer update: `target // batch_size`.
+    pub gradient_accumulation_steps: u32,
+    /// The effective batch size aimed for.
+    pub target_batch_size: u32,
+    /// Memory the rule read, GiB.
+    pub memory_gb: f64,
+    /// Which memory: `GPU memory` or `available RAM`.
+    pub memory_basis: String,
+}
+
+/// Everything llmcap recommends for one machine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct Recommendations {
+    /// Best quantization level that fits; `None` when even 3-bit does not (embeddings only).
+    pub quantization: Option<QuantChoice>,
+    /// The Ollama tag to pull, when a level fits.
+    pub ollama_model: Option<String>,
+    /// The tag is already among Ollama's models on the machine.
+    pub ollama_model_present: bool,
+    /// Ways to install and run the model, best first.
+    pub install: Vec<InstallOption>,
+    /// Fine-tuning batch settings.
+    pub batch: BatchPlan,
+    /// The guide's machine type.
+    pub machine_type: MachineType,
+    /// The guide's decision-tree branch.
+    pub decision: DecisionBranch,
+    /// Other advice (Python missing, slow embedding test, ...).
+    pub notes: Vec<String>,
+}
+
+/// Options of [`recommend`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Effective batch size for gradient accumulation.
+    pub target_batch_size: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            target_batch_size: DEFAULT_TARGET_BATCH_SIZE,
+        }
+    }
+}
+
+/// Recommends a model, runtime and training settings for a machine.
+pub fn recommend(machine: &Machine, settings: &Settings) -> Recommendations {
+    let system = &machine.system;
+    let quant = choose_quantization(machine);
+    let level = quant
+        .as_ref()
+        .and_then(|q| QUANT_LEVELS.iter().find(|l| l.id == q.level));
+    let ollama = machine.ollama.as_ref();
+    let ollama_model = level.map(|l| l.ollama_tag.to_owned());
+    let ollama_model_present = match (&ollama_model, ollama) {
+        (Some(tag), Some(o)) => o.models.iter().any(|m| m == tag),
+        _ => false,
+    };
+    let install = level
+        .map(|l| install_options(machine, l, ollama_model_present))
+        .unwrap_or_default();
+    let mut notes = Vec::new();
+    if level.is_none() {
+        notes.push(
+            "Not enough memory for Phi-3 even at 3-bit: use this machine for data generation and embeddings."
+                .to_owned(),
+        );
+    }
+    if system.python_version.is_none() {
+        notes.push("No Python found: the experiments need Python 3.10 or newer.".to_owned());
+    }
+    if system.gpu_type == Some(GpuType::Amd) {
+        notes.push("AMD GPU: use a ROCm build of llama.cpp or PyTorch.".to_owned());
+    }
+    Recommendations {
+        quantization: quant,
+        ollama_model,
+        ollama_model_present,
+        install,
+        batch: batch_plan(machine, settings.target_batch_size),
+        machine_type: machine_type(system.usable_ram_gb()),
+        decision: decision_branch(system.usable_ram_gb()),
+        notes,
+    }
+}
+
+/// The memory a model can use, and what it is.
+fn model_memory(machine: &Machine) -> (f64, &'static str) {
+    let system = &machine.system;
+    let ram = system.ram_available_gb;
+    if system.gpu_type == Some(GpuType::AppleSilicon) {
+        return (ram, "unified memory");
+    }
+    match system.largest_vram_gb() {
+        Some(vram) if vram >= ram => (vram, "GPU memory"),
+        _ => (ram, "available RAM"),
+    }
+}
+
+fn choose_quantization(machine: &Machine) -> Option<QuantChoice> {
+    let (memory_gb, basis) = model_memory(machine);
+    QUANT_LEVELS
+        .iter()
+        .find(|level| memory_gb >= level.needs_gb())
+        .map(|level| QuantChoice {
+            level: level.id.to_owned(),
+            label: level.label.to_owned(),
+            needs_gb: level.needs_gb(),
+            memory_gb,
+            memory_basis: basis.to_owned(),
+            quality: level.quality.to_owned(),
+        })
+}
+
+fn ollama_install_command(platform: Option<&str>) -> &'static str {
+    match platform {
+        Some("Darwin") => "brew install ollama  # or the app from https://ollama.com/download",
+        Some("Windows") => "winget install --id Ollama.Ollama",
+        _ => "curl -fsSL https://ollama.com/install.sh | sh",
+    }
+}
+
+fn install_options(machine: &Machine, level: &QuantLevel, present: bool) -> Vec<InstallOption> {
+    let system = &machine.system;
+    let installed = machine.ollama.as_ref().is_some_and(|o| o.installed);
+    let mut ollama_commands = Vec::new();
+    if !installed {
+        ollama_commands.push(ollama_install_command(system.platform.as_deref()).to_owned());
+    }
+    if !present {
+        ollama_commands.push(format!("ollama pull {}", level.ollama_tag));
+    }
+    ollama_commands.push(format!("ollama run {} \"Hello\"", level.ollama_tag));
+    let ollama = InstallOption {
+        runtime: "ollama".to_owned(),
+        commands: ollama_commands,
+        why: if present {
+            "Ollama already has this model.".to_owned()
+        } else {
+            "Ollama is the guide's recommendation for CPU machines.".to_owned()
+        },
+    };
+    let cuda = system.gpu_type == Some(GpuType::Nvidia);
+    let pip = if cuda {
+        "CMAKE_ARGS=\"-DGGML_CUDA=on\" pip install llama-cpp-python"
+    } else {
+        "pip install llama-cpp-python"
+    };
+    let llama_cpp = InstallOption {
+        runtime: "llama.cpp".to_owned(),
+        commands: vec![
+            pip.to_owned(),
+            format!(
+                "wget https://huggingface.co/{}/resolve/main/{}",
+                level.gguf_repo, level.gguf_file
+            ),
+        ],
+        why: if cuda {
+            "GGUF with CUDA offload: the guide's advice for NVIDIA GPUs.".to_owned()
+        } else {
+            "GGUF runs on CPU with partial GPU offload.".to_owned()
+        },
+    };
+    let mlx = (system.gpu_type == Some(GpuType::AppleSilicon)).then(|| {
+        let mut commands = vec!["pip install mlx-lm".to_owned()];
+        let model = match level.mlx {
+            MlxSource::Repo(repo) => repo.to_owned(),
+            MlxSource::Convert { bits } => {
+                let folder = format!("phi3-mini-{bits}bit");
+                commands.push(format!(
+                    "mlx_lm.convert --model {BASE_MODEL} -q --q-bits {bits} --mlx-path {folder}"
+                ));
+                folder
+            }
+        };
+        commands.push(format!(
+            "mlx_lm.generate --model {model} --prompt \"Hello\""
+        ));
+        InstallOption {
+            runtime: "mlx".to_owned(),
+            commands,
+            why: "MLX is the guide's choice for Apple Silicon.".to_owned(),
+        }
+    });
+    match (mlx, cuda) {
+        (Some(mlx), _) => vec![mlx, ollama, llama_cpp],
+        (None, true) => vec![llama_cpp, ollama],
+        (None, false) => vec![ollama, llama_cpp],
+    }
+}
+
+/// The memory fine-tuning runs in: the largest discrete GPU, else available RAM.
+fn training_memory(machine: &Machine) -> (f64, &'static str) {
+    match machine.system.largest_vram_gb() {
+        Some(vram) => (vram, "GPU memory"),
+        None => (machine.system.ram_available_gb, "available RAM"),
+    }
+}
+
+fn batch_plan(machine: &Machine, target: u32) -> BatchPlan {
+    let (memory_gb, basis) = training_memory(machine);
+    let batch_size = BATCH_SIZES
+        .iter()
+        .find(|(below, _)| memory_gb < *below)
+        .map_or(1, |(_, size)| *size);
+    BatchPlan {
+        batch_size,
+        gradient_accumulation_steps: (target / batch_size).max(1),
+        target_batch_size: target,
+        memory_gb,
+        memory_basis: basis.to_owned(),
+    }
+}
+
+fn machine_type(ram_gb: f64) -> MachineType {
+    let row = MACHINE_TYPES
+        .iter()
+        .rev()
+        .find(|(from, _)| ram_gb >= *from)
+        .unwrap_or(&MACHINE_TYPES[0]);
+    let [name, role, model, experiments] = row.1;
+    MachineType {
+        name: name.to_owned(),
+        role: role.to_owned(),
+        model: model.to_owned(),
+        experiments: experiments.to_owned(),
+    }
+}
+
+fn decision_branch(ram_gb: f64) -> DecisionBranch {
+    let row = DECISION_TREE
+        .iter()
+        .find(|(_, _, _, upper, inclusive)| {
+            if *inclusive {
+                ram_gb <= *upper
+            } else {
+                ram_gb < *upper
+            }
+        })
+        .unwrap_or(&DECISION_TREE[DECISION_TREE.len() - 1]);
+    DecisionBranch {
+        step: row.0,
+        condition: row.1.to_owned(),
+        advice: row.2.to_owned(),
+    }
+}
+
+/// A one-line summary, e.g. `4-bit via ollama: ollama pull phi3:...`.
+pub fn summary(rec: &Recommendations) -> String {
+    match (&rec.quantization, rec.install.first()) {
+        (Some(q), Some(first)) => format!(
+            "Phi-3-mini {} ({} GB of {} available) via {}",
+            q.label,
+            show_number(q.memory_gb),
+            q.memory_basis,
+            first.runtime
+        ),
+        _ => "embeddings only".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,2 @@
+//! `llmcap`: probe a machine, classify reports, plan a fleet.
+fn main() {}
