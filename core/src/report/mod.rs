@@ -445,7 +445,7 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
             });
         }
     };
-    if let Some(offset) = text.find(|c: char| c.is_control() && !c.is_whitespace()) {
+    if let Some(offset) = first_control(text) {
         return Err(ReportError::NotText {
             file: file_owned(),
             what: format!(
@@ -467,6 +467,15 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
             found,
         });
     }
+    // Fast path: plain serde. Only a report that fails is decoded again with
+    // serde_path_to_error, which names the field but allocates for every key it passes.
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    if let Ok(raw) = wire::RawReport::deserialize(&mut deserializer)
+        && deserializer.end().is_ok()
+    {
+        check_schema_version(file, raw.schema_version)?;
+        return Ok(raw);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(body);
     match serde_path_to_error::deserialize::<_, wire::RawReport>(&mut deserializer) {
         Ok(raw) => {
@@ -483,6 +492,31 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
             Err(decode_error(file, body, error))
         }
     }
+}
+
+/// The offset of the first control character that is not white space.
+///
+/// Scans bytes first: every such character starts with a byte below 0x20, 0x7F, or 0xC2
+/// (U+0080-U+009F), so most reports are checked without decoding a single character.
+fn first_control(text: &str) -> Option<usize> {
+    const CHUNK: usize = 64;
+    // Branch-free so that the compiler can test a whole chunk with vector instructions.
+    let suspect = |b: u8| (b < 0x20 && b.wrapping_sub(b'\t') > 4) | (b == 0x7f) | (b == 0xc2);
+    let chunk = text
+        .as_bytes()
+        .chunks(CHUNK)
+        .position(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))?;
+    let start = chunk * CHUNK;
+    let first = start
+        + text
+            .as_bytes()
+            .get(start..)?
+            .iter()
+            .position(|&b| suspect(b))?;
+    // `first` is an ASCII byte or a lead byte, so a character boundary.
+    text.get(first..)?
+        .find(|c: char| c.is_control() && !c.is_whitespace())
+        .map(|offset| first + offset)
 }
 
 fn check_schema_version(file: &str, found: Option<u64>) -> Result<(), ReportError> {
