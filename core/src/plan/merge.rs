@@ -191,7 +191,7 @@ pub(crate) fn input_warnings(intake: &Intake<'_>) -> Vec<String> {
     let mut warnings = Vec::new();
     if !intake.rejected.is_empty() {
         warnings.push(format!(
-            "{} of {} files are not valid reports and were skipped (see `rejected`)",
+            "files skipped as not valid reports: {} of {} (see `rejected`)",
             intake.rejected.len(),
             intake.files()
         ));

@@ -30,10 +30,10 @@ pub fn render_text(plan: &Plan) -> String {
         plan.machines.len() + plan.rejected.len() + plan.duplicates.len() + plan.replaced.len();
     let _ = writeln!(
         out,
-        "Plan ({} strategy): {} machines from {} files",
+        "Plan ({} strategy): {} from {}",
         plan.strategy,
-        plan.machines.len(),
-        files
+        count(plan.machines.len(), "machine"),
+        count(files, "file")
     );
     let titles = [
         "prerequisites (P1-P3)",
@@ -79,6 +79,15 @@ pub fn render_text(plan: &Plan) -> String {
     );
     section(&mut out, "Warnings", plan.warnings.iter().cloned());
     out
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn header() -> Vec<String> {

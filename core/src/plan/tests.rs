@@ -149,7 +149,7 @@ fn rejected_files_do_not_stop_the_others() {
     );
     assert!(errors[1].starts_with("empty.json: "), "{errors:?}");
     assert!(
-        plan.warnings[0].starts_with("2 of 3 files"),
+        plan.warnings[0].ends_with("reports: 2 of 3 (see `rejected`)"),
         "{:?}",
         plan.warnings
     );
