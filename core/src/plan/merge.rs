@@ -17,8 +17,8 @@ use std::collections::hash_map::Entry;
 /// A report file as the caller read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportFile<'a> {
-    /// The file's base name (no folders: the page knows only base names, and the plan must
-    /// not depend on where the files were).
+    /// The file's base name: the page knows only base names, and the plan must not depend
+    /// on where the files were. Any folder part (up to a `/` or `\`) is dropped.
     pub name: &'a str,
     /// Its contents.
     pub bytes: &'a [u8],
@@ -62,9 +62,20 @@ enum Fate {
     ReplacedBy(usize, bool),
 }
 
+/// The last part of a path, so that no folder reaches the plan even if a caller passes one.
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
 /// Sorts, parses and merges report files. Never panics, whatever the bytes.
 pub(crate) fn intake<'a>(files: &[ReportFile<'a>], settings: &Settings) -> Intake<'a> {
-    let mut order: Vec<ReportFile<'a>> = files.to_vec();
+    let mut order: Vec<ReportFile<'a>> = files
+        .iter()
+        .map(|file| ReportFile {
+            name: base_name(file.name),
+            bytes: file.bytes,
+        })
+        .collect();
     order.sort_unstable_by(|a, b| a.name.cmp(b.name).then_with(|| a.bytes.cmp(b.bytes)));
     let mut valid = Vec::with_capacity(order.len());
     let mut rejected = Vec::new();

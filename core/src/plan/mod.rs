@@ -21,6 +21,35 @@
 //! [`Strategy::Balanced`], the default, fixes its gaps (see [`balanced`]). Both fill the
 //! guide's keys (`phase1`, `phase2`, `phase3`; each entry `machine`, `experiment`,
 //! `parallel`) and add the same richer fields.
+//!
+//! # Output
+//!
+//! [`plan_json`] writes `distributed_plan.json`; [`render_text`] writes a table per phase and
+//! the warnings. In short (lists cut):
+//!
+//! ```json
+//! {
+//!   "phase1": [{"machine": "pi", "experiment": "prerequisites", "parallel": true,
+//!               "tasks": ["prerequisites"], "model": "sentence-transformers/all-MiniLM-L6-v2",
+//!               "batch_size": 1, "gradient_accumulation_steps": 16,
+//!               "reason": "tier 1: runs the prerequisites with the embedding model"}],
+//!   "phase2": [{"machine": "laptop", "experiment": "e0_e1_subset", "parallel": true, ...,
+//!               "share_percent": 12, "configs": {"start": 0, "end": 116}, "reason": "..."}],
+//!   "phase3": [{"machine": "workstation", "experiment": "e2_full", "parallel": false, ...}],
+//!   "strategy": "balanced",
+//!   "options": {"e0_configs": 1000, "target_batch_size": 16},
+//!   "tiers": {"tier1": [{"hostname": "pi", "tasks": [...], "model": "embeddings_only"}], ...},
+//!   "machines": [{"hostname": "pi", "file": "capability_report_pi.json", "tier": 1, ...}],
+//!   "excluded": [{"hostname": "tiny", "file": "...", "reason": "..."}],
+//!   "rejected": [{"file": "notes.json", "error": "notes.json: not valid JSON at ..."}],
+//!   "duplicates": [{"file": "pi-copy.json", "hostname": "pi", "duplicate_of": "..."}],
+//!   "replaced": [{"file": "...", "hostname": "laptop", "timestamp": "...", "kept_file": "...",
+//!                 "kept_timestamp": "..."}],
+//!   "warnings": ["..."]
+//! }
+//! ```
+//!
+//! A plan with [`Plan::reports_used`] = 0 means no usable report was given.
 
 pub mod balanced;
 mod machines;

@@ -396,3 +396,15 @@ fn strategies_parse_from_their_names() {
         "{err}"
     );
 }
+
+#[test]
+fn folders_never_reach_the_plan() {
+    let text = report("a", 8.0, E0, Some(10.0), None, T);
+    let via_paths = balanced(&[
+        ("/home/me/reports/a.json", text.clone()),
+        ("C:\\Users\\me\\bad.json", "[]".into()),
+    ]);
+    let via_names = balanced(&[("a.json", text), ("bad.json", "[]".into())]);
+    assert_eq!(plan_json(&via_paths), plan_json(&via_names));
+    assert!(!plan_json(&via_paths).contains("home"));
+}
