@@ -150,7 +150,7 @@ fn bench(c: &mut Criterion) {
             .map(|files| {
                 files
                     .iter()
-                    .map(|(name, bytes)| ReportFile { name, bytes })
+                    .map(|(name, bytes)| ReportFile::new(name, bytes))
                     .collect()
             })
             .collect();

@@ -6,7 +6,7 @@ use crate::report_io::{self, InputFile};
 use llmcap_core::classify::{Check, Overrides, classify};
 use llmcap_core::recommend::{Recommendations, Settings, recommend};
 use llmcap_core::report::wire::RawCapabilities;
-use llmcap_core::report::{Capabilities, Report, parse_report};
+use llmcap_core::report::{Capabilities, Report};
 use llmcap_core::rules::Phase;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,8 +91,7 @@ fn evaluate(
     overrides: &Overrides,
     settings: &Settings,
 ) -> Result<Evaluated, String> {
-    let bytes = input.bytes.as_ref().map_err(ToString::to_string)?;
-    let report: Report = parse_report(&input.name, bytes).map_err(|e| e.to_string())?;
+    let report: Report = input.parse()?;
     let machine = report.machine.with_overrides(overrides);
     let assessment = classify(&machine);
     Ok(Evaluated {

@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand};
+use llmcap_core::plan::Strategy;
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -28,6 +29,9 @@ pub enum Command {
     /// Re-evaluate reports (the guide's or llmcap's), optionally with what-if values.
     #[command(after_help = EXIT_CODES)]
     Classify(ClassifyArgs),
+    /// Merge reports (files or folders of *.json) into distributed_plan.json.
+    #[command(after_help = EXIT_CODES)]
+    Plan(PlanArgs),
     /// Print the JSON Schema of the report format.
     Schema,
 }
@@ -93,6 +97,34 @@ pub struct ClassifyArgs {
     #[arg(long, value_name = "GB", value_parser = non_negative)]
     pub gpu_vram_gb: Option<f64>,
     /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Effective batch size that gradient accumulation aims for.
+    #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub target_batch_size: u32,
+}
+
+/// `llmcap plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Report files, or folders whose *.json files are reports.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// `balanced` fixes the guide's gaps; `seed` is the guide's own plan, value for value.
+    #[arg(long, default_value = "balanced", value_name = "STRATEGY")]
+    pub strategy: Strategy,
+    /// Number of E0 parameter configurations: each phase-2 machine gets an index range.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub e0_configs: Option<u32>,
+    /// Where to write the plan.
+    #[arg(
+        long,
+        short = 'o',
+        default_value = "distributed_plan.json",
+        value_name = "FILE"
+    )]
+    pub output: PathBuf,
+    /// Print the plan's JSON instead of the tables.
     #[arg(long)]
     pub json: bool,
     /// Effective batch size that gradient accumulation aims for.

@@ -4,6 +4,7 @@ mod bench;
 mod classify_cmd;
 mod cli;
 mod embed;
+mod plan_cmd;
 mod probe;
 mod probe_cmd;
 mod progress;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Probe(args) => probe_cmd::run(args),
         Command::Classify(args) => classify_cmd::run(args),
+        Command::Plan(args) => plan_cmd::run(args),
         Command::Schema => print_schema(),
     }
 }

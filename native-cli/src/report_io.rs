@@ -48,13 +48,30 @@ pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One input file: its path and its bytes, or why it could not be read.
+/// One input file: its name and contents, or why it could not be read.
 #[derive(Debug)]
 pub struct InputFile {
     /// The file's name without folders: what errors and plans call it.
     pub name: String,
-    /// Its bytes, or the error.
-    pub bytes: Result<Vec<u8>, ReportError>,
+    /// Its contents (empty when it is too large to be a report) and its full size, or the
+    /// I/O error that kept it from being read.
+    pub contents: Result<(Vec<u8>, u64), String>,
+}
+
+impl InputFile {
+    /// Parses the file as a report.
+    pub fn parse(&self) -> Result<Report, String> {
+        let (bytes, size) = self.contents.as_ref().map_err(Clone::clone)?;
+        if *size > MAX_REPORT_BYTES {
+            return Err(ReportError::TooLarge {
+                file: self.name.clone(),
+                size: *size,
+                limit: MAX_REPORT_BYTES,
+            }
+            .to_string());
+        }
+        llmcap_core::report::parse_report(&self.name, bytes).map_err(|e| e.to_string())
+    }
 }
 
 /// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
@@ -97,8 +114,8 @@ pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
         .into_iter()
         .map(|path| {
             let name = file_name(&path);
-            let bytes = read_limited(&path, &name);
-            InputFile { name, bytes }
+            let contents = read_limited(&path, &name);
+            InputFile { name, contents }
         })
         .collect();
     (inputs, errors)
@@ -110,27 +127,21 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, ReportError> {
-    let io_error = |e: std::io::Error| ReportError::NotText {
-        file: name.to_owned(),
-        what: format!("unreadable: {e}"),
-        offset: 0,
-    };
+/// Reads a file unless it is larger than a report can be.
+fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
+    let io_error = |e: std::io::Error| format!("{name}: cannot read the file: {e}");
     let mut file = fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
     if size > MAX_REPORT_BYTES {
-        return Err(ReportError::TooLarge {
-            file: name.to_owned(),
-            size,
-            limit: MAX_REPORT_BYTES,
-        });
+        return Ok((Vec::new(), size));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     Read::by_ref(&mut file)
         .take(MAX_REPORT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
-    Ok(bytes)
+    let size = size.max(bytes.len() as u64);
+    Ok((bytes, size))
 }
 
 #[cfg(test)]
@@ -165,7 +176,15 @@ mod tests {
         let (inputs, errors) = read_inputs(&[dir.path().to_path_buf(), missing]);
         let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["a.JSON", "b.json", "c.json"]);
-        assert!(matches!(inputs[2].bytes, Err(ReportError::TooLarge { .. })));
+        let (bytes, size) = inputs[2].contents.as_ref().unwrap();
+        assert!(bytes.is_empty(), "a 50 MB file is not read");
+        assert_eq!(*size, 50 * 1024 * 1024);
+        assert!(
+            inputs[2]
+                .parse()
+                .unwrap_err()
+                .contains("more than the 1048576 bytes")
+        );
         assert_eq!(errors.len(), 1);
         assert!(errors[0].contains("no such file"), "{errors:?}");
     }

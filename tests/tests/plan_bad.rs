@@ -159,7 +159,7 @@ fn each_bad_file_gets_one_line_naming_the_file_and_the_field() {
     }
     let refs: Vec<llmcap_core::plan::ReportFile<'_>> = files
         .iter()
-        .map(|(name, bytes)| llmcap_core::plan::ReportFile { name, bytes })
+        .map(|(name, bytes)| llmcap_core::plan::ReportFile::new(name, bytes))
         .collect();
     for strategy in Strategy::ALL {
         let plan = llmcap_core::plan::plan_files(&refs, &with(strategy));

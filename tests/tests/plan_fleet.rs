@@ -195,10 +195,7 @@ pub fn files(specs: &[Spec]) -> Vec<(String, String)> {
 pub fn plan(files: &[(String, String)], options: &PlanOptions) -> Plan {
     let refs: Vec<ReportFile<'_>> = files
         .iter()
-        .map(|(name, text)| ReportFile {
-            name,
-            bytes: text.as_bytes(),
-        })
+        .map(|(name, text)| ReportFile::new(name, text.as_bytes()))
         .collect();
     plan_files(&refs, options)
 }

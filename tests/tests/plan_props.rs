@@ -98,7 +98,7 @@ fn shuffled() -> impl Strategy<Value = (Files, Files)> {
 fn run(files: &[(String, Vec<u8>)], options: &PlanOptions) -> Plan {
     let refs: Vec<ReportFile<'_>> = files
         .iter()
-        .map(|(name, bytes)| ReportFile { name, bytes })
+        .map(|(name, bytes)| ReportFile::new(name, bytes))
         .collect();
     plan_files(&refs, options)
 }

@@ -8,6 +8,7 @@ mod common;
 
 mod classify_cli;
 mod plan_bad;
+mod plan_cli;
 mod plan_fleet;
 mod plan_props;
 mod plan_seed;

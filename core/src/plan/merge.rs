@@ -9,7 +9,7 @@
 use super::machines::Member;
 use super::output::{Duplicate, Rejected, Replaced};
 use crate::recommend::Settings;
-use crate::report::{DateTime, Report, parse_report};
+use crate::report::{DateTime, MAX_REPORT_BYTES, Report, ReportError, parse_report};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -18,10 +18,24 @@ use std::collections::hash_map::Entry;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportFile<'a> {
     /// The file's base name: the page knows only base names, and the plan must not depend
-    /// on where the files were. Any folder part (up to a `/` or `\`) is dropped.
+    /// on where the files were. Any folder part (up to a `/` or `\\`) is dropped.
     pub name: &'a str,
-    /// Its contents.
+    /// Its contents, or only their start when the file is too large to read whole.
     pub bytes: &'a [u8],
+    /// The file's full size in bytes. A file larger than [`MAX_REPORT_BYTES`] is rejected as
+    /// too large from its size alone, so neither the CLI nor the page needs to read it.
+    pub size: u64,
+}
+
+impl<'a> ReportFile<'a> {
+    /// A file read whole.
+    pub fn new(name: &'a str, bytes: &'a [u8]) -> ReportFile<'a> {
+        ReportFile {
+            name,
+            bytes,
+            size: bytes.len() as u64,
+        }
+    }
 }
 
 /// The files sorted, parsed and merged.
@@ -73,14 +87,23 @@ pub(crate) fn intake<'a>(files: &[ReportFile<'a>], settings: &Settings) -> Intak
         .iter()
         .map(|file| ReportFile {
             name: base_name(file.name),
-            bytes: file.bytes,
+            ..*file
         })
         .collect();
     order.sort_unstable_by(|a, b| a.name.cmp(b.name).then_with(|| a.bytes.cmp(b.bytes)));
     let mut valid = Vec::with_capacity(order.len());
     let mut rejected = Vec::new();
     for file in order {
-        match parse_report(file.name, file.bytes) {
+        let parsed = if file.size > MAX_REPORT_BYTES {
+            Err(ReportError::TooLarge {
+                file: file.name.to_owned(),
+                size: file.size,
+                limit: MAX_REPORT_BYTES,
+            })
+        } else {
+            parse_report(file.name, file.bytes)
+        };
+        match parsed {
             Ok(report) => valid.push(Valid {
                 member: Member::new(file.name, &report, settings),
                 file,

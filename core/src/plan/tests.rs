@@ -41,10 +41,7 @@ const NONE: [bool; 4] = [false; 4];
 fn plan_of(files: &[(&str, String)], options: &PlanOptions) -> Plan {
     let files: Vec<ReportFile<'_>> = files
         .iter()
-        .map(|(name, text)| ReportFile {
-            name,
-            bytes: text.as_bytes(),
-        })
+        .map(|(name, text)| ReportFile::new(name, text.as_bytes()))
         .collect();
     plan_files(&files, options)
 }

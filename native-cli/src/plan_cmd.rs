@@ -1,0 +1,54 @@
+//! `llmcap plan`: merge reports into a distributed execution plan.
+
+use crate::cli::PlanArgs;
+use crate::report_io;
+use llmcap_core::plan::{PlanOptions, ReportFile, plan_files, plan_json, render_text};
+use std::process::ExitCode;
+
+/// Plans the reports. Exit code 0 when a plan was written, 2 when no usable report was given
+/// or the plan could not be written.
+pub fn run(args: PlanArgs) -> ExitCode {
+    let (inputs, path_errors) = report_io::read_inputs(&args.paths);
+    for error in &path_errors {
+        eprintln!("error: {error}");
+    }
+    let mut files = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        match &input.contents {
+            Ok((bytes, size)) => files.push(ReportFile {
+                name: &input.name,
+                bytes,
+                size: *size,
+            }),
+            Err(error) => eprintln!("error: {error}"),
+        }
+    }
+    let options = PlanOptions {
+        strategy: args.strategy,
+        e0_configs: args.e0_configs,
+        target_batch_size: args.target_batch_size,
+    };
+    let plan = plan_files(&files, &options);
+    for rejected in &plan.rejected {
+        eprintln!("error: {}", rejected.error);
+    }
+    if plan.reports_used() == 0 {
+        eprintln!(
+            "error: no usable report among {} file(s); no plan written",
+            files.len()
+        );
+        return ExitCode::from(2);
+    }
+    let json = plan_json(&plan);
+    if let Err(e) = report_io::write_atomic(&args.output, &json) {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
+    if args.json {
+        print!("{json}");
+    } else {
+        print!("{}", render_text(&plan));
+        println!("\nPlan saved to: {}", args.output.display());
+    }
+    ExitCode::SUCCESS
+}

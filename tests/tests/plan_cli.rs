@@ -1,0 +1,134 @@
+//! `llmcap plan` end to end: folders in, `distributed_plan.json` out, one error line per bad
+//! file, exit codes.
+
+use crate::common::{fixture, llmcap, stderr, stdout};
+use serde_json::Value;
+use std::fs;
+
+fn arg(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn bad_files_get_one_line_each_and_the_good_ones_are_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    fs::create_dir(&reports).unwrap();
+    for entry in fs::read_dir(fixture("bad")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            fs::copy(&path, reports.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let huge = fs::File::create(reports.join("huge-50mb.json")).unwrap();
+    huge.set_len(50 * 1024 * 1024).unwrap();
+    fs::copy(
+        fixture("seed-reports/h200-16core-offline.json"),
+        reports.join("gpu-box.json"),
+    )
+    .unwrap();
+    let output_file = dir.path().join("plan.json");
+    let output = llmcap(&["plan", arg(&reports), "--output", arg(&output_file)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    let error_lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    let plan: Value = serde_json::from_slice(&fs::read(&output_file).unwrap()).unwrap();
+    let rejected = plan["rejected"].as_array().unwrap();
+    // One stderr line per rejected file, each naming its file; none of them control characters.
+    assert_eq!(error_lines.len(), rejected.len(), "{err}");
+    for entry in rejected {
+        let file = entry["file"].as_str().unwrap();
+        assert!(
+            error_lines
+                .iter()
+                .any(|l| l.starts_with(&format!("error: {file}: "))),
+            "{file}: {err}"
+        );
+    }
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+    assert!(
+        err.contains("huge-50mb.json: the file is 52428800 bytes"),
+        "{err}"
+    );
+    // The good report is planned: the H200 machine runs E2.
+    assert_eq!(plan["phase3"][0]["experiment"], "e2_full");
+}
+
+#[test]
+fn only_bad_files_is_exit_code_2_and_no_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let output_file = dir.path().join("plan.json");
+    let output = llmcap(&[
+        "plan",
+        arg(&fixture("bad/array.json")),
+        arg(&fixture("bad/empty.json")),
+        "-o",
+        arg(&output_file),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no usable report"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!output_file.exists());
+}
+
+#[test]
+fn json_output_is_the_file_and_the_seed_strategy_is_the_guides() {
+    let dir = tempfile::tempdir().unwrap();
+    let output_file = dir.path().join("plan.json");
+    let output = llmcap(&[
+        "plan",
+        arg(&fixture("seed-reports/epyc-2core.json")),
+        "--strategy",
+        "seed",
+        "--json",
+        "-o",
+        arg(&output_file),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), fs::read_to_string(&output_file).unwrap());
+    let plan: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(plan["strategy"], "seed");
+    // The guide leaves phase 1 empty without a tier-1 machine.
+    assert_eq!(plan["phase1"].as_array().unwrap().len(), 0);
+    assert_eq!(plan["phase3"][0]["machine"], "vm");
+}
+
+#[test]
+fn unknown_strategy_and_missing_paths_are_usage_errors() {
+    let output = llmcap(&["plan", "x.json", "--strategy", "fastest"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = llmcap(&["plan", "/nonexistent-folder"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no such file or folder"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn e0_configs_are_split_into_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    let output_file = dir.path().join("plan.json");
+    let output = llmcap(&[
+        "plan",
+        arg(&fixture("seed-reports/epyc-2core.json")),
+        "--e0-configs",
+        "500",
+        "--json",
+        "-o",
+        arg(&output_file),
+    ]);
+    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let e0 = plan["phase2"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["configs"].is_object())
+        .unwrap();
+    assert_eq!(e0["configs"]["start"], 0);
+    assert_eq!(e0["configs"]["end"], 500);
+}
