@@ -1,0 +1,122 @@
+"""llmcap's benchmark script: medians and ratios against the peers, measured in one run.
+
+Run through scripts/bench.sh, which prepares a venv with numpy and psutil and builds the
+release binary. The machine is shared and noisy, so every comparison interleaves the two
+sides and reports medians.
+"""
+import argparse
+import ast
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+GUIDE = REPO / "tests" / "fixtures" / "seed" / "test_capability.py"
+
+
+def wall(cmd, **kwargs):
+    start = time.perf_counter()
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} failed ({result.returncode}): {result.stderr}")
+    return elapsed, result.stdout
+
+
+def guide_functions(*names):
+    """Source of the guide's functions, taken with ast (the script is the guide's, verbatim)."""
+    tree = ast.parse(GUIDE.read_text())
+    keep = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in names]
+    return "import sys, platform, psutil, subprocess, time, json\n" + "\n".join(ast.unparse(n) for n in keep)
+
+
+def quick_probe(llmcap, runs):
+    facts = guide_functions("get_system_info", "test_ollama")
+    guide_cmd = [sys.executable, "-c", facts + "\nget_system_info(); test_ollama()"]
+    ours_cmd = [llmcap, "probe", "--skip-benchmark", "--skip-embedding", "--no-save", "--quiet", "--json"]
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(wall(ours_cmd)[0])
+        theirs.append(wall(guide_cmd)[0])
+    return statistics.median(ours), statistics.median(theirs)
+
+
+NUMPY_PRODUCT = """
+import numpy as np, time, statistics, json, sys
+n, budget = 1000, float(sys.argv[1])
+np.dot(np.random.rand(n, n), np.random.rand(n, n))  # warm-up, as llmcap's first round
+rounds, products, start = [], [], time.perf_counter()
+while len(rounds) < 3 or time.perf_counter() - start < budget:
+    t0 = time.perf_counter()
+    a = np.random.rand(n, n); b = np.random.rand(n, n)
+    t1 = time.perf_counter()
+    c = np.dot(a, b)
+    t2 = time.perf_counter()
+    rounds.append(t2 - t0); products.append(t2 - t1)
+    if len(rounds) >= 100: break
+print(json.dumps({"gflops": 2 * n**3 / statistics.median(products) / 1e9,
+                  "round": statistics.median(rounds)}))
+"""
+
+
+def matmul(llmcap, runs, budget):
+    ours_cmd = [llmcap, "probe", "--skip-embedding", "--no-save", "--quiet", "--json", "--bench-seconds", str(budget)]
+    numpy_cmd = [sys.executable, "-c", NUMPY_PRODUCT, str(budget)]
+    ours, theirs, our_rounds, their_rounds, threads = [], [], [], [], None
+    for _ in range(runs):
+        report = json.loads(wall(ours_cmd)[1])["benchmark"]
+        ours.append(report["gflops"])
+        our_rounds.append(report["seconds_per_round_median"])
+        threads = report["threads"]
+        peer = json.loads(wall(numpy_cmd)[1])
+        theirs.append(peer["gflops"])
+        their_rounds.append(peer["round"])
+    return (statistics.median(ours), statistics.median(theirs),
+            statistics.median(our_rounds), statistics.median(their_rounds), threads)
+
+
+def full_probe(llmcap, runs):
+    ours_cmd = [llmcap, "probe", "--skip-embedding", "--no-save", "--quiet", "--json"]
+    ours, theirs = [], []
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    for _ in range(runs):
+        ours.append(wall(ours_cmd)[0])
+        with tempfile.TemporaryDirectory() as tmp:
+            theirs.append(wall([sys.executable, str(GUIDE)], cwd=tmp, env=env)[0])
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--llmcap", required=True)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--skip-guide", action="store_true", help="skip the slow full-script comparison")
+    args = parser.parse_args()
+    llmcap = str(pathlib.Path(args.llmcap).resolve())
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.2f} at start")
+
+    ours, theirs = quick_probe(llmcap, args.runs)
+    print(f"quick probe (facts only), median of {args.runs}: llmcap {ours*1000:.0f} ms, "
+          f"guide's get_system_info+test_ollama {theirs*1000:.0f} ms, ratio {theirs/ours:.1f}x faster")
+
+    gflops, numpy_gflops, round_s, numpy_round_s, threads = matmul(llmcap, max(3, args.runs // 3), 1.5)
+    print(f"matmul f64 1000x1000, median of {max(3, args.runs // 3)} interleaved runs: "
+          f"llmcap {gflops:.1f} GFLOP/s ({threads} threads), numpy {numpy_gflops:.1f} GFLOP/s, "
+          f"ratio {gflops/numpy_gflops:.2f}")
+    print(f"guide's round (2 random matrices + product), median: llmcap {round_s*1000:.1f} ms, "
+          f"numpy {numpy_round_s*1000:.1f} ms, ratio {numpy_round_s/round_s:.2f}")
+
+    if not args.skip_guide:
+        ours, theirs = full_probe(llmcap, 3)
+        print(f"full probe without the embedding test, median of 3: llmcap {ours:.2f} s, "
+              f"guide's test_capability.py {theirs:.1f} s, ratio {theirs/ours:.0f}x faster")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Benchmarks llmcap against its peers in one run and prints medians and ratios:
+#   - the quick probe (facts only) against the guide's get_system_info + test_ollama;
+#   - the full probe (benchmark included) against the guide's whole script;
+#   - llmcap's matmul GFLOP/s against numpy's on the same machine, runs interleaved.
+# Usage: scripts/bench.sh [--runs N] [--skip-guide]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.cache/bench-venv
+if [[ ! -x $venv/bin/python ]] || ! $venv/bin/python -c 'import numpy, psutil' 2>/dev/null; then
+  echo "==> creating $venv (numpy, psutil)" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet numpy==2.3.5 psutil==7.1.3
+fi
+cargo build --release --locked -p llmcap >&2
+exec "$venv/bin/python" scripts/bench.py --llmcap target/release/llmcap "$@"
