@@ -24,6 +24,8 @@ pub struct Spec {
     pub guide_format: bool,
     /// `[prerequisites, e0_e1, e2_full, e2_quantized]` instead of the guide's verdict.
     pub verdict: Option<[bool; 4]>,
+    /// `tool.version` and `tool.target` (llmcap format only).
+    pub tool: (String, Option<String>),
 }
 
 pub fn spec(host: &str, ram_available_gb: f64) -> Spec {
@@ -39,6 +41,7 @@ pub fn spec(host: &str, ram_available_gb: f64) -> Spec {
         timestamp_utc: None,
         guide_format: false,
         verdict: None,
+        tool: ("0.1.0".to_owned(), None),
     }
 }
 
@@ -77,6 +80,10 @@ impl Spec {
     }
     pub fn verdict(mut self, verdict: [bool; 4]) -> Self {
         self.verdict = Some(verdict);
+        self
+    }
+    pub fn written_by(mut self, version: &str, target: &str) -> Self {
+        self.tool = (version.to_owned(), Some(target.to_owned()));
         self
     }
 
@@ -148,12 +155,15 @@ impl Spec {
                 "gflops": self.gflops,
             },
             "schema_version": 1,
-            "tool": {"name": "llmcap", "version": "0.1.0"},
+            "tool": {"name": "llmcap", "version": self.tool.0},
             "ollama": {"installed": false, "server_reachable": false, "models": []},
             "embedding": {"status": "skip", "reason": "--skip-embedding"},
         });
         if let Some(utc) = &self.timestamp_utc {
             doc["timestamp_utc"] = json!(utc);
+        }
+        if let Some(target) = &self.tool.1 {
+            doc["tool"]["target"] = json!(target);
         }
         doc
     }

@@ -85,6 +85,16 @@ struct WireMachine {
     ram_available_gb: f64,
     gpu_memory_gb: Option<f64>,
     gflops: Option<f64>,
+    tool: Option<WireTool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WireTool {
+    name: String,
+    version: String,
+    target: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,6 +13,7 @@ mod plan_fleet;
 mod plan_props;
 mod plan_seed;
 mod plan_tables;
+mod plan_versions;
 mod plan_wire;
 mod probe_cli;
 mod schema;

@@ -5,7 +5,7 @@ use super::EMBEDDING_MODEL;
 use super::output::{Assignment, Excluded, Experiment, MachineRow, TierEntry, Tiers};
 use super::tiers::{Tier, TierRule, grants, guide_gpu_memory_gb, tier_rule};
 use crate::recommend::{QUANT_LEVELS, Settings, recommend};
-use crate::report::{Report, show_number};
+use crate::report::{Report, Tool, show_number};
 use crate::rules::{PHASE_RULES, Phase};
 use std::borrow::Cow;
 
@@ -37,11 +37,13 @@ pub(crate) struct Member<'a> {
     pub batch_size: u32,
     /// Gradient accumulation steps.
     pub accumulation: u32,
+    /// The program that wrote the report; `None` for the guide's script.
+    pub tool: Option<Tool>,
 }
 
 impl<'a> Member<'a> {
     /// The facts of a valid report; the report itself is not kept.
-    pub fn new(file: &'a str, report: &Report, settings: &Settings) -> Member<'a> {
+    pub fn new(file: &'a str, report: Report, settings: &Settings) -> Member<'a> {
         let machine = &report.machine;
         let rec = recommend(machine, settings);
         Member {
@@ -57,6 +59,7 @@ impl<'a> Member<'a> {
             model: rec.ollama_model.map(shared_tag),
             batch_size: rec.batch.batch_size,
             accumulation: rec.batch.gradient_accumulation_steps,
+            tool: report.tool,
         }
     }
 
@@ -156,6 +159,7 @@ impl<'a> Fleet<'a> {
                 ram_available_gb: m.ram_available_gb(),
                 gpu_memory_gb: m.gpu_memory_gb.map(round2),
                 gflops: m.gflops.map(round2),
+                tool: m.tool.clone(),
             })
             .collect()
     }

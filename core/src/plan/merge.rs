@@ -105,10 +105,10 @@ pub(crate) fn intake<'a>(files: &[ReportFile<'a>], settings: &Settings) -> Intak
         };
         match parsed {
             Ok(report) => valid.push(Valid {
-                member: Member::new(file.name, &report, settings),
-                file,
                 local: report.timestamp,
                 utc: report.timestamp_utc,
+                member: Member::new(file.name, report, settings),
+                file,
             }),
             Err(error) => rejected.push(Rejected {
                 file: file.name.to_owned(),

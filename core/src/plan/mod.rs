@@ -14,6 +14,7 @@
 //! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
 //! | newest per host | for each hostname the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
 //! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |
+//! | versions | each of [`Plan::machines`] names the program that wrote its report (`tool`: name, version, target; `null` for the guide's script); kept reports from more than one program or version give one warning naming each with its machines, newest llmcap first |
 //!
 //! # Strategies
 //!
@@ -39,7 +40,9 @@
 //!   "strategy": "balanced",
 //!   "options": {"e0_configs": 1000, "target_batch_size": 16},
 //!   "tiers": {"tier1": [{"hostname": "pi", "tasks": [...], "model": "embeddings_only"}], ...},
-//!   "machines": [{"hostname": "pi", "file": "capability_report_pi.json", "tier": 1, ...}],
+//!   "machines": [{"hostname": "pi", "file": "capability_report_pi.json", "tier": 1, ...,
+//!                 "tool": {"name": "llmcap", "version": "0.1.0",
+//!                          "target": "aarch64-unknown-linux-gnu"}}],
 //!   "excluded": [{"hostname": "tiny", "file": "...", "reason": "..."}],
 //!   "rejected": [{"file": "notes.json", "error": "notes.json: not valid JSON at ..."}],
 //!   "duplicates": [{"file": "pi-copy.json", "hostname": "pi", "duplicate_of": "..."}],
@@ -59,6 +62,7 @@ mod render;
 pub mod seed;
 mod shares;
 mod tiers;
+mod versions;
 
 pub use merge::ReportFile;
 pub use output::{
@@ -160,6 +164,7 @@ pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
     let fleet = machines::Fleet {
         members: intake.kept,
     };
+    warnings.extend(versions::mixed_versions_warning(&fleet.members));
     let excluded = fleet.excluded();
     warnings.extend(
         excluded

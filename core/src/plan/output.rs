@@ -3,6 +3,7 @@
 
 use super::PlanOptions;
 use super::Strategy;
+use crate::report::Tool;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -176,6 +177,9 @@ pub struct MachineRow {
     pub gpu_memory_gb: Option<f64>,
     /// Measured GFLOP/s, or the estimate from the guide's `matrix_mult_time`, 2 decimals.
     pub gflops: Option<f64>,
+    /// The program that wrote the report (`name`, `version`, `target`), so the plan shows
+    /// which machines ran an older llmcap; `null` for the guide's script.
+    pub tool: Option<Tool>,
 }
 
 /// A valid report whose machine gets no work.

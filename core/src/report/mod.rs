@@ -36,7 +36,7 @@ pub mod wire;
 pub use error::{FieldError, ReportError, show_number, show_text};
 pub use time::DateTime;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The wire-format version this llmcap writes and the newest it reads.
@@ -67,7 +67,7 @@ pub struct Report {
 }
 
 /// The program that wrote a report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tool {
     /// Its name.
     pub name: String,
