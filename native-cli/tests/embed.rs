@@ -10,6 +10,7 @@
 
 mod embed {
     pub mod broken;
+    pub mod hub;
     pub mod missing;
     pub mod real;
     pub mod support;

@@ -209,30 +209,7 @@ fn load_weights(dir: &Path, config: &Config) -> Result<BertModel, ModelError> {
             ),
         ));
     }
-    let bytes =
-        std::fs::read(&path).map_err(|e| ModelError::new(&path, format!("cannot read it: {e}")))?;
-    let tensors = guarded(&path, || {
-        candle_core::safetensors::load_buffer(&bytes, &Device::Cpu)
-            .map_err(|e| format!("is not a valid safetensors file: {e}"))
-    })?;
-    drop(bytes);
-    let mut names: Vec<&String> = tensors.keys().collect();
-    names.sort();
-    for name in names {
-        let finite = tensors[name]
-            .to_dtype(DType::F32)
-            .and_then(|t| t.sum_all())
-            .and_then(|t| t.to_scalar::<f32>())
-            .is_ok_and(f32::is_finite);
-        if !finite {
-            return Err(ModelError::new(
-                &path,
-                format!(
-                    "tensor {name} holds values that are not finite numbers: the file is corrupted"
-                ),
-            ));
-        }
-    }
+    let tensors = guarded(&path, || super::weights::read_tensors(&path))?;
     let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
     guarded(&path, || {
         BertModel::load(vb, config).map_err(|e| format!("does not fit config.json: {e}"))

@@ -4,6 +4,7 @@
 //! L2 normalisation.
 
 mod load;
+mod weights;
 
 use candle_core::{DType, Device, Tensor};
 use candle_transformers::models::bert::BertModel;
@@ -182,10 +183,7 @@ impl Encoder {
 }
 
 /// Runs `f`, turning its error or its panic into a [`ModelError`] naming `file`.
-fn guarded<T>(
-    file: &Path,
-    f: impl FnOnce() -> Result<T, String>,
-) -> Result<T, ModelError> {
+fn guarded<T>(file: &Path, f: impl FnOnce() -> Result<T, String>) -> Result<T, ModelError> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result.map_err(|message| ModelError::new(file, message)),
         Err(payload) => {
