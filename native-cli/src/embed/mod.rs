@@ -20,7 +20,7 @@
 //! a corrupted or wrong model never passes. The report's `sentences`, `encode_seconds` and
 //! `tokens` cover the two timed batches (200 sentences); the self-check is not timed in them.
 
-mod check;
+pub mod check;
 mod fetch;
 pub mod locate;
 mod memory;
