@@ -39,7 +39,11 @@ pub fn check_main(args: CheckArgs) -> ExitCode {
             super::MODEL_ID,
             cache.display()
         ),
-        Step::Testing { dir } => eprintln!("embedding: testing {}", dir.display()),
+        Step::Testing { dir, source } => eprintln!(
+            "embedding: testing {} (from {})",
+            dir.display(),
+            source.describe()
+        ),
     });
     eprintln!("embedding: {}", summary(&embedding));
     eprintln!("{}", meaning(&embedding));

@@ -28,6 +28,8 @@ pub enum Step {
     Testing {
         /// The model folder.
         dir: PathBuf,
+        /// Where it was found.
+        source: Source,
     },
 }
 
@@ -38,25 +40,31 @@ pub fn run_test_with(options: &EmbedOptions, notify: &mut dyn FnMut(&Step)) -> E
     }
     let location = match locate_model(options.model_dir.as_deref(), &options.env) {
         Ok(location) => location,
-        Err(skip @ SkipReason::Explicit { .. }) => {
-            let mut e = Embedding::skipped(skip.to_string());
-            if let SkipReason::Explicit { dir, .. } = &skip {
-                e.model_path = Some(dir.display().to_string());
+        Err(skip) => {
+            let named_dir = match &skip {
+                SkipReason::Explicit { dir, .. } => Some(dir.display().to_string()),
+                SkipReason::NotCached { .. } => None,
+            };
+            // A folder the user named is never replaced by a download.
+            let found = match named_dir {
+                Some(_) => Err(skip.to_string()),
+                None => download(options, &skip, notify),
+            };
+            match found {
+                Ok(location) => location,
+                Err(reason) => {
+                    return Embedding {
+                        model: Some(MODEL_ID.to_owned()),
+                        model_path: named_dir,
+                        ..Embedding::skipped(reason)
+                    };
+                }
             }
-            e.model = Some(MODEL_ID.to_owned());
-            return e;
         }
-        Err(not_cached) => match download(options, &not_cached, notify) {
-            Ok(location) => location,
-            Err(reason) => {
-                let mut e = Embedding::skipped(reason);
-                e.model = Some(MODEL_ID.to_owned());
-                return e;
-            }
-        },
     };
     notify(&Step::Testing {
         dir: location.dir.clone(),
+        source: location.source.clone(),
     });
     test_in_child(options, &location.dir)
 }
