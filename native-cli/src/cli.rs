@@ -34,6 +34,12 @@ pub enum Command {
     Plan(PlanArgs),
     /// Print the JSON Schema of the report format.
     Schema,
+    /// Run only the embedding load test and print its result as JSON.
+    #[command(name = "embed-check", hide = true)]
+    EmbedCheck(crate::embed::CheckArgs),
+    /// The embedding test's child process (run by the probe, not by hand).
+    #[command(name = crate::embed::WORKER_SUBCOMMAND, hide = true)]
+    EmbedWorker(crate::embed::WorkerArgs),
 }
 
 /// `llmcap probe`.
@@ -60,18 +66,9 @@ pub struct ProbeArgs {
     /// Seconds the benchmark may run (at least 3 rounds are measured).
     #[arg(long, default_value_t = 1.5, value_name = "SECONDS", value_parser = positive_seconds)]
     pub bench_seconds: f64,
-    /// Skip the embedding-model load test.
-    #[arg(long)]
-    pub skip_embedding: bool,
-    /// Folder holding all-MiniLM-L6-v2 (config.json, tokenizer.json, model.safetensors).
-    #[arg(long, env = "LLMCAP_MODEL_DIR", value_name = "DIR")]
-    pub model_dir: Option<PathBuf>,
-    /// Never download the embedding model (also set by HF_HUB_OFFLINE=1).
-    #[arg(long)]
-    pub offline: bool,
-    /// Seconds the embedding test may take before it is stopped.
-    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
-    pub embedding_timeout: f64,
+    /// The embedding-model load test.
+    #[command(flatten)]
+    pub embed: crate::embed::EmbedArgs,
     /// Seconds each external tool (nvidia-smi, rocm-smi, ollama, python3) may take.
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds)]
     pub tool_timeout: f64,
