@@ -1,0 +1,279 @@
+// End-to-end test of the built page (www/) in headless Chromium, served on 127.0.0.1 by
+// scripts/test-web.sh: loading good and bad reports through the file input and through a
+// drop, the rows, errors, verdicts and plan shown, what-if, sorting, the keyboard, the
+// downloads (byte for byte against `llmcap plan --json` when LLMCAP_BIN is set), and that the
+// page makes no request beyond its own assets. Saves screenshots in tests/artifacts/.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { launch, dropFiles, BASE_URL } from './browser.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACTS = join(ROOT, 'tests/artifacts');
+const SEED = join(ROOT, 'tests/fixtures/seed-reports');
+const BAD = join(ROOT, 'tests/fixtures/web');
+const EXAMPLES = join(ROOT, 'www/examples');
+const SHARED_BAD = join(ROOT, 'tests/fixtures/bad'); // the planning corpus, once it exists
+const LLMCAP_BIN = process.env.LLMCAP_BIN;
+const ORIGIN = new URL(BASE_URL).origin;
+// Everything the page may request: its own files, nothing else.
+const ASSETS = ['/', '/index.html', '/style.css', '/index.js', '/pkg/llmcap_web.js', '/pkg/llmcap_web_bg.wasm.js'];
+
+mkdirSync(ARTIFACTS, { recursive: true });
+const scratch = mkdtempSync(join(tmpdir(), 'llmcap-e2e-'));
+
+const json = (path) => JSON.parse(readFileSync(path, 'utf8'));
+const files = (dir, ext = '') => readdirSync(dir).filter((f) => f.endsWith(ext) && f !== 'README.md').map((f) => join(dir, f)).sort();
+
+let context;
+let page;
+const requests = [];
+const problems = [];
+
+before(async () => {
+  context = await launch();
+  context.on('request', (r) => requests.push(r.url()));
+  page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  await page.goto(`${BASE_URL}/index.html`);
+  await page.waitForSelector('#load-heading');
+});
+
+after(async () => {
+  await context?.close();
+});
+
+async function summary() {
+  return page.locator('#file-summary').innerText();
+}
+
+async function fleetHosts() {
+  return page.locator('#fleet-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.host));
+}
+
+async function verdicts(host) {
+  return page.locator(`#fleet-table tr[data-host="${host}"] td[data-verdict]`).evaluateAll((cells) =>
+    Object.fromEntries(cells.map((c) => [c.dataset.verdict, c.innerText.includes('yes')])));
+}
+
+async function planHosts() {
+  return page.locator('#plan .phase tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.host));
+}
+
+function expectedVerdicts(path) {
+  const c = json(path).capabilities;
+  return { prerequisites: c.prerequisites, e0_e1: c.e0_e1, e2_full: c.e2_full, e2_quantized: c.e2_quantized };
+}
+
+async function download(selector, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  assert.equal(dl.suggestedFilename(), name);
+  const path = join(ARTIFACTS, name);
+  await dl.saveAs(path);
+  return readFileSync(path);
+}
+
+test('the page states its privacy rule and its policy forbids connections', async () => {
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /connect-src 'none'/);
+  assert.match(await page.locator('#privacy').innerText(), /never leave this browser/);
+  // Even the page itself cannot send anything: a fetch is refused by the policy.
+  const refused = await page.evaluate(async () => {
+    try {
+      await fetch('/index.html');
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  assert.ok(refused, 'fetch must be blocked by connect-src');
+});
+
+const good = [join(SEED, 'h200-16core-offline.json'), ...files(EXAMPLES, '.json').filter((f) => !f.includes('gpu-h200'))];
+const bad = [...files(BAD), ...(existsSync(SHARED_BAD) ? files(SHARED_BAD) : [])];
+const huge = join(scratch, 'huge.json');
+const htmlName = join(scratch, '<b onmouseover=alert(1)>x</b>.json');
+let loaded = [];
+
+test('reports picked with the file input: good ones used, bad ones rejected with their error', async () => {
+  writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024, 0x20));
+  writeFileSync(htmlName, readFileSync(join(SEED, 'epyc-2core.json')));
+  const picked = [...good, ...bad, huge, htmlName];
+  await page.setInputFiles('#file-input', picked);
+  loaded = picked;
+  await page.waitForFunction((n) => document.querySelectorAll('.file-list li').length === n, picked.length);
+
+  const hosts = await fleetHosts();
+  const expectedHosts = good.map((f) => json(f).hostname);
+  expectedHosts.push('vm'); // the file with HTML in its name is the EPYC report, host `vm`
+  assert.deepEqual([...hosts].sort(), [...new Set(expectedHosts)].sort());
+
+  for (const file of [...bad, huge]) {
+    const name = basename(file);
+    const item = page.locator(`.file-list li[data-file="${name}"]`);
+    assert.equal(await item.getAttribute('class'), 'file rejected', `${name} is rejected`);
+    const text = await item.locator('.error-text').innerText();
+    assert.ok(text.startsWith(`${name}: `), `the error names the file: ${text}`);
+  }
+  const error = async (name) => page.locator(`.file-list li[data-file="${name}"] .error-text`).innerText();
+  assert.match(await error('huge.json'), /^huge\.json: the file is 52428800 bytes, more than the 1048576 bytes a report can be$/);
+  assert.match(await error('not-json.txt'), /not valid JSON at line 1, column 1/);
+  assert.match(await error('wrong-type.json'), /field `system\.ram_available_gb`/);
+  assert.match(await error('newer-schema.json'), /`schema_version` is 99/);
+  assert.match(await error('python-nan.json'), /NaN/);
+  assert.match(await error('array.json'), /a JSON array, expected a JSON object/);
+  // A host name or a file name holding HTML is shown as text, never run or rendered.
+  assert.match(await error('html-hostname.json'), /field `hostname` is "<img src=x onerror=\\"window\.__xss=1\\">"/);
+  assert.equal(await page.locator('main img, main b').count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.locator(`.file-list li[data-file="${basename(htmlName)}"] .file-name`).innerText(), basename(htmlName));
+});
+
+test('each row shows the verdicts of its report, and the plan uses the machines', async () => {
+  for (const file of good) {
+    const host = json(file).hostname;
+    assert.deepEqual(await verdicts(host), expectedVerdicts(file), host);
+  }
+  const row = page.locator('#fleet-table tr[data-host="gpu-desktop"]');
+  const text = await row.innerText();
+  for (const part of ['tier 3', '62.7 GB', '57.31 GB', '742.06 GB', '12', 'NVIDIA GeForce RTX 4090, 23.99 GB', '310.4', 'success']) {
+    assert.ok(text.includes(part), `gpu-desktop row shows ${part}: ${text}`);
+  }
+  const plan = page.locator('#plan');
+  assert.equal(await plan.getAttribute('data-machines'), String((await fleetHosts()).length));
+  assert.ok((await planHosts()).includes('lab-pi'), 'the Pi runs the prerequisites');
+  assert.ok((await page.locator('#e2-choice .e2-host').innerText()).length > 0);
+});
+
+test('a drop adds files; the same host twice keeps the newest and says so', async () => {
+  // The H200 report (host `vm`, older) was picked with the EPYC report under an HTML name
+  // (host `vm`, newer): the H200 one is already set aside.
+  const older = basename(good[0]);
+  const note = await page.locator(`.file-list li[data-file="${older}"]`).innerText();
+  assert.match(note, /not used/);
+  assert.match(note, /newer/);
+
+  await dropFiles(page, [
+    { name: 'dropped-bad.json', text: '{"hostname": "x"' },
+    { name: 'capability_report_old-thinkpad-copy.json', text: readFileSync(join(EXAMPLES, 'capability_report_old-thinkpad.json'), 'utf8') },
+  ]);
+  await page.waitForSelector('.file-list li[data-file="dropped-bad.json"]');
+  loaded.push('dropped-bad.json', 'capability_report_old-thinkpad-copy.json');
+  assert.match(await page.locator('.file-list li[data-file="dropped-bad.json"] .error-text').innerText(), /^dropped-bad\.json: not valid JSON/);
+  assert.match(await page.locator('.file-list li[data-file="capability_report_old-thinkpad-copy.json"]').innerText(), /same report as/);
+  assert.equal((await fleetHosts()).filter((h) => h === 'old-thinkpad').length, 1);
+});
+
+test('removing a file updates the fleet and brings back an older report', async () => {
+  const newer = basename(htmlName);
+  await page.getByRole('button', { name: `Remove ${newer}` }).click();
+  loaded = loaded.filter((f) => basename(f) !== newer);
+  await page.waitForFunction((n) => !document.querySelector(`.file-list li[data-file="${n}"]`), newer);
+  const vm = page.locator('#fleet-table tr[data-host="vm"]');
+  assert.deepEqual(await verdicts('vm'), expectedVerdicts(good[0]));
+  assert.match(await vm.innerText(), /NVIDIA H200/);
+});
+
+test('sorting by a column, with the keyboard', async () => {
+  const header = page.getByRole('button', { name: 'RAM total' });
+  await header.focus();
+  await page.keyboard.press('Enter');
+  assert.equal((await fleetHosts())[0], 'vm', 'largest RAM first: the H200 machine');
+  assert.equal(await page.locator('th[aria-sort]').innerText(), 'RAM total ▼');
+  await page.keyboard.press('Enter');
+  assert.equal((await fleetHosts())[0], 'lab-pi');
+});
+
+test('a machine opens with its checks and recommendations; what-if changes verdict and plan', async () => {
+  await page.locator('#fleet-table button.host', { hasText: 'old-thinkpad' }).press('Enter');
+  const detail = page.locator('#machine-detail');
+  await detail.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'detail-heading', 'focus moves to the details');
+  assert.equal(await detail.locator('table.checks').count(), 4);
+  const e0 = await detail.locator('table.checks[data-phase="e0_e1"]').innerText();
+  assert.match(e0, /available RAM\s+≥ 5 GB\s+5\.38 GB\s+✓ pass/);
+  assert.match(await detail.locator('.quantization').innerText(), /^4-bit \(q4\): needs 3 GB, the machine has 5\.38 GB of available RAM/);
+  assert.match(await detail.locator('.batch').innerText(), /^1 per step, 16 gradient accumulation steps/);
+  assert.match(await detail.locator('.install-line').first().innerText(), /ollama run phi3:3\.8b-mini-4k-instruct-q4_0/);
+  assert.ok((await planHosts()).includes('old-thinkpad'));
+
+  await page.getByLabel('Available RAM (GB)').fill('2');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForSelector('#fleet-table tr.what-if[data-host="old-thinkpad"]');
+  assert.deepEqual(await verdicts('old-thinkpad'), { prerequisites: false, e0_e1: false, e2_full: false, e2_quantized: false });
+  assert.ok(!(await planHosts()).includes('old-thinkpad'), 'the plan drops a machine that can run nothing');
+
+  await page.getByLabel('Available RAM (GB)').fill('-3');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  assert.match(await detail.locator('[role="alert"]').innerText(), /Available RAM: "-3" is not a number ≥ 0/);
+
+  await page.getByRole('button', { name: 'Back to measured values' }).click();
+  await page.waitForSelector('#fleet-table tr[data-host="old-thinkpad"]:not(.what-if)');
+  assert.deepEqual(await verdicts('old-thinkpad'), expectedVerdicts(join(EXAMPLES, 'capability_report_old-thinkpad.json')));
+});
+
+test('the page fits a phone screen', async () => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling of the page (${overflow}px too wide); the table scrolls in its box`);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-screenshot-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+test('downloads: the plan byte for byte as llmcap plan --json, and the merged reports', async () => {
+  const reports = JSON.parse((await download('#download-reports', 'capability_reports_merged.json')).toString('utf8'));
+  assert.deepEqual(reports.map((r) => r.hostname), [...(await fleetHosts())].sort());
+
+  for (const strategy of ['balanced', 'seed']) {
+    await page.check(`#strategy-${strategy}`);
+    await page.waitForSelector(`#plan[data-strategy="${strategy}"]`);
+    const bytes = await download('#download-plan', 'distributed_plan.json');
+    writeFileSync(join(ARTIFACTS, `distributed_plan.${strategy}.json`), bytes);
+    JSON.parse(bytes.toString('utf8'));
+    if (!LLMCAP_BIN) continue;
+    const onDisk = loaded.filter((f) => existsSync(f));
+    const dropped = loaded.filter((f) => !existsSync(f));
+    for (const name of dropped) {
+      // Files dropped in the page exist only there; give the CLI the same bytes.
+      const text = name === 'dropped-bad.json' ? '{"hostname": "x"' : readFileSync(join(EXAMPLES, 'capability_report_old-thinkpad.json'), 'utf8');
+      writeFileSync(join(scratch, name), text);
+      onDisk.push(join(scratch, name));
+    }
+    let cli;
+    try {
+      cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '--strategy', strategy, ...onDisk], { maxBuffer: 1 << 26 });
+    } catch (e) {
+      cli = e.stdout; // bad files make the CLI exit non-zero; the plan is still written
+    }
+    assert.ok(cli && cli.length > 0, `${LLMCAP_BIN} plan printed no plan`);
+    assert.ok(Buffer.compare(bytes, cli) === 0, `the page's ${strategy} plan differs from llmcap plan --json (see tests/artifacts/)`);
+  }
+});
+
+test('no request beyond the page\'s own assets', async () => {
+  const outside = requests.filter((url) => {
+    if (url.startsWith(`blob:${ORIGIN}/`) || url.startsWith('data:')) return false;
+    const u = new URL(url);
+    return u.origin !== ORIGIN || !ASSETS.includes(u.pathname);
+  });
+  assert.deepEqual(outside, []);
+  assert.deepEqual(problems, []);
+});
+
+test('the example fleet, and a screenshot', async () => {
+  await page.getByRole('button', { name: 'Remove all' }).click();
+  await page.waitForSelector('.welcome');
+  await page.getByRole('button', { name: 'Load example fleet' }).click();
+  await page.waitForSelector('#plan[data-machines="6"]');
+  assert.deepEqual((await fleetHosts()).sort(), ['cloud-epyc', 'gpu-desktop', 'gpu-h200', 'lab-pi', 'mac-m2', 'old-thinkpad']);
+  await page.locator('#fleet-table button.host', { hasText: 'mac-m2' }).click();
+  await page.locator('#machine-detail').waitFor();
+  assert.match(await page.locator('#machine-detail .install-line').first().innerText(), /mlx/);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-screenshot.png'), fullPage: true });
+});
