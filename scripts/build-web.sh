@@ -20,9 +20,10 @@ mkdir -p "$KEEP"
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 export CARGO_PROFILE_RELEASE_LTO=fat
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
-export CARGO_PROFILE_RELEASE_STRIP=symbols
+# wasm-bindgen reads the `target_features` section, which stripping removes; wasm-opt strips.
+export CARGO_PROFILE_RELEASE_STRIP=false
 
-wasm-pack --quiet build web --target web --release --no-typescript --no-pack --out-dir "$PKG"
+wasm-pack --quiet build web --mode no-install --target web --release --no-typescript --no-pack --out-dir "$PKG"
 
 WASM="$PKG/llmcap_web_bg.wasm"
 # The features Rust enables by default for wasm32-unknown-unknown, which browsers have had
@@ -30,7 +31,7 @@ WASM="$PKG/llmcap_web_bg.wasm"
 wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
-  -o "$KEEP/llmcap_web_bg.wasm" "$WASM"
+  --strip-target-features -o "$KEEP/llmcap_web_bg.wasm" "$WASM"
 rm -f "$WASM" "$PKG/.gitignore"
 
 {

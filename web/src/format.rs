@@ -17,7 +17,8 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.0} %", fraction * 100.0)
 }
 
-fn round2(value: f64) -> f64 {
+/// Rounded to two decimals, as reports store sizes.
+pub fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 

@@ -35,16 +35,16 @@ pub struct BarChartProps {
     pub whole_legend: Option<AttrValue>,
 }
 
-const WIDTH: f64 = 640.0;
-const LABEL: f64 = 150.0;
-const BAR_MAX: f64 = 380.0;
+const WIDTH: f64 = 440.0;
+const LABEL: f64 = 110.0;
+const BAR_MAX: f64 = 220.0;
 const ROW: f64 = 22.0;
 
 fn short(label: &str) -> String {
-    if label.chars().count() <= 20 {
+    if label.chars().count() <= 16 {
         label.to_owned()
     } else {
-        format!("{}…", label.chars().take(19).collect::<String>())
+        format!("{}…", label.chars().take(15).collect::<String>())
     }
 }
 

@@ -1,10 +1,11 @@
 //! The plan section's charts: RAM and GFLOP/s per machine, and the E0 shares.
 
 use crate::components::bar_chart::{Bar, BarChart};
-use crate::format::{gb, percent, rate};
+use crate::format::{gb, percent, rate, round2};
 use crate::plan_view_model::PlanView;
 use crate::shared::Shared;
 use crate::state::Fleet;
+use llmcap_core::report::show_number;
 use yew::prelude::*;
 
 /// Props of [`Charts`].
@@ -37,7 +38,11 @@ pub fn Charts(props: &ChartsProps) -> Html {
                     label: r.host().to_owned(),
                     value: s.ram_gb,
                     part: Some(s.ram_available_gb),
-                    text: format!("{} of {}", gb(s.ram_available_gb), gb(s.ram_gb)),
+                    text: format!(
+                        "{} / {}",
+                        show_number(round2(s.ram_available_gb)),
+                        gb(s.ram_gb)
+                    ),
                 }
             })
             .collect(),

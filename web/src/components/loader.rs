@@ -44,9 +44,9 @@ pub fn Loader(props: &LoaderProps) -> Html {
                     {" files here (from "}<code>{"llmcap probe"}</code>{" or the guide's "}
                     <code>{"test_capability.py"}</code>{"), as many as you like, or"}
                 </p>
-                <label class="button primary" for="file-input">{"Choose report files…"}</label>
                 <input id="file-input" class="visually-hidden" type="file" multiple=true
                     accept=".json,application/json" {onchange} />
+                <label class="button primary" for="file-input">{"Choose report files…"}</label>
                 <p class="drop-actions">
                     <button type="button" id="load-examples" onclick={on_examples}>{"Load example fleet"}</button>
                     <button type="button" id="clear-all" onclick={on_clear} disabled={!props.has_files}>{"Remove all"}</button>

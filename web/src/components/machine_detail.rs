@@ -154,6 +154,7 @@ fn checks(row: &FleetRow) -> Html {
     let phase_table = |phase: Phase| {
         let list = assessment.checks.get(&phase).cloned().unwrap_or_default();
         html! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Checks of {}", phase.title())}>
             <table class="checks" data-phase={phase.key()}>
                 <caption>
                     {phase.title()}{": "}<Verdict pass={assessment.grants(phase)} />
@@ -169,6 +170,7 @@ fn checks(row: &FleetRow) -> Html {
                     }) }
                 </tbody>
             </table>
+            </div>
         }
     };
     let caps = &assessment.capabilities;

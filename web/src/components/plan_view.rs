@@ -51,6 +51,7 @@ pub fn PhaseTable(props: &PhaseTableProps) -> Html {
             if list.is_empty() {
                 <p class="empty">{"No machine."}</p>
             } else {
+                <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Machines of {}", props.phase.title)}>
                 <table class="assignments">
                     <thead><tr><th scope="col">{"Machine"}</th><th scope="col">{"Experiment"}</th><th scope="col">{"Runs"}</th><th scope="col">{"Why"}</th></tr></thead>
                     <tbody>
@@ -64,6 +65,7 @@ pub fn PhaseTable(props: &PhaseTableProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </div>
                 <Pager what="machines" total={list.len()} page_size={PAGE} page={shown} {on_page} />
             }
         </div>

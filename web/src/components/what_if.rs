@@ -90,7 +90,7 @@ pub fn WhatIf(props: &WhatIfProps) -> Html {
         .measured_vram
         .map_or("none".to_owned(), |v| format!("{v:.2}"));
     html! {
-        <form class="what-if" {onsubmit} aria-labelledby="what-if-heading">
+        <form class="what-if" novalidate=true {onsubmit} aria-labelledby="what-if-heading">
             <h3 id="what-if-heading">{"What if"}</h3>
             <p class="hint">{"Leave a field empty to use the measured value. GPU memory 0 removes discrete GPUs."}</p>
             <label for="what-if-ram">{"Available RAM (GB)"}</label>
