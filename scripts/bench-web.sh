@@ -6,9 +6,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+scripts/setup-web.sh
 if [[ "${1:-}" == "--no-build" ]]; then
   shift
-  scripts/setup-web.sh
 else
   scripts/build-web.sh
 fi

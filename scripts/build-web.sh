@@ -4,12 +4,12 @@
 # page's Content-Security-Policy (connect-src 'none') forbids fetching a .wasm file.
 # Prints the size of what the browser downloads, raw and gzipped (gzip -9).
 #
-# Usage: scripts/build-web.sh        (installs missing tools first, via scripts/setup-web.sh)
+# Usage: scripts/build-web.sh   (installs missing build tools first: scripts/setup-web.sh --build-only)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-scripts/setup-web.sh
+scripts/setup-web.sh --build-only
 export PATH="$ROOT/.tools/cargo/bin:$ROOT/.tools/node/node_modules/.bin:$PATH"
 
 PKG="$ROOT/www/pkg"

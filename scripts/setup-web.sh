@@ -5,7 +5,12 @@
 #   Chromium (Debian's package, only when /usr/bin/chromium is absent; needs root),
 #   and playwright-core (npm ci in tests/browser).
 # Fast when everything is already there. Prints the PATH additions to use afterwards.
+#
+# Usage: scripts/setup-web.sh [--build-only]   (--build-only: no browser, no playwright)
 set -euo pipefail
+
+BUILD_ONLY=false
+[[ "${1:-}" == "--build-only" ]] && BUILD_ONLY=true
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS="$ROOT/.tools"
@@ -46,11 +51,18 @@ if [[ "$("$TOOLS/node/node_modules/.bin/wasm-opt" --version 2>/dev/null || true)
   npm install --silent --no-audit --no-fund --prefix "$TOOLS/node" "binaryen@$BINARYEN_VERSION"
 fi
 
+if $BUILD_ONLY; then
+  log "ready to build: PATH=$TOOLS/cargo/bin:$TOOLS/node/node_modules/.bin:\$PATH"
+  exit 0
+fi
+
 if [[ ! -x /usr/bin/chromium ]]; then
   log "installing Debian's chromium"
+  SUDO=()
+  [[ $(id -u) -ne 0 ]] && SUDO=(sudo)
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 if [[ ! -f "$ROOT/tests/browser/node_modules/playwright-core/package.json" ]] ||

@@ -11,10 +11,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+scripts/setup-web.sh
 if [[ "${1:-}" != "--no-build" ]]; then
   scripts/build-web.sh
-else
-  scripts/setup-web.sh
 fi
 if [[ -n "${LLMCAP_BIN:-}" ]]; then
   LLMCAP_BIN=$(realpath "$LLMCAP_BIN")

@@ -16,12 +16,13 @@ const template = readFileSync(join(ROOT, 'www/examples/capability_report_old-thi
 
 const context = await launch();
 const times = [];
+const peers = [];
 for (let run = 0; run < RUNS; run++) {
   const page = await context.newPage();
   if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log(`  page: ${m.text()}`));
   await page.goto(`${BASE_URL}/index.html`);
   await page.waitForSelector('#drop-zone');
-  const ms = await page.evaluate(async ({ template, count }) => {
+  const { page: ms, peer } = await page.evaluate(async ({ template, count }) => {
     // Realistic, varied reports: a real llmcap report with the host and measurements changed
     // by a fixed pseudo-random sequence, so every run plans the same fleet.
     let seed = 42;
@@ -48,21 +49,39 @@ for (let run = 0; run < RUNS; run++) {
     });
     // The frame that paints it.
     await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
-    return performance.now() - t0;
+    const page = performance.now() - t0;
+    // The peer, measured in the same run on the same files: plain JavaScript reading them the
+    // same way and running JSON.parse on each, with no validation, verdicts, plan or DOM.
+    const files = [...transfer.files];
+    const t1 = performance.now();
+    const bytes = new Uint8Array(await new Blob(files).arrayBuffer());
+    const decoder = new TextDecoder();
+    let offset = 0;
+    let hosts = 0;
+    for (const f of files) {
+      hosts += JSON.parse(decoder.decode(bytes.subarray(offset, offset + f.size))).hostname ? 1 : 0;
+      offset += f.size;
+    }
+    if (hosts !== count) throw new Error('peer parsed the wrong files');
+    return { page, peer: performance.now() - t1 };
   }, { template, count: COUNT });
   times.push(ms);
-  console.log(`bench-web: run ${run + 1}: ${COUNT} reports dropped → plan shown in ${ms.toFixed(0)} ms`);
+  peers.push(peer);
+  console.log(`bench-web: run ${run + 1}: ${COUNT} reports dropped → plan shown in ${ms.toFixed(0)} ms; peer (JS read + JSON.parse only) ${peer.toFixed(0)} ms`);
   await page.close();
 }
 await context.close();
 
-times.sort((a, b) => a - b);
-const median = times[Math.floor(times.length / 2)];
+const middle = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const median = middle(times);
+const peerMedian = middle(peers);
 const bundle = Number(readFileSync(join(ROOT, 'target/web/bundle-gzip-bytes'), 'utf8'));
 const result = {
   reports: COUNT,
   runs_ms: times.map((t) => Math.round(t)),
   median_ms: Math.round(median),
+  peer_runs_ms: peers.map((t) => Math.round(t)),
+  peer_median_ms: Math.round(peerMedian),
   budget_ms: BUDGET_MS,
   bundle_gzip_bytes: bundle,
   budget_bytes: BUDGET_BYTES,
@@ -70,6 +89,7 @@ const result = {
 mkdirSync(join(ROOT, 'tests/artifacts'), { recursive: true });
 writeFileSync(join(ROOT, 'tests/artifacts/bench-web.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(`bench-web: median ${result.median_ms} ms for ${COUNT} reports (budget ${BUDGET_MS} ms, ${(median / BUDGET_MS).toFixed(2)}× of it)`);
+console.log(`bench-web: peer median ${result.peer_median_ms} ms: the page takes ${(median / peerMedian).toFixed(1)}× plain JS reading and JSON.parse`);
 console.log(`bench-web: wasm + JS bundle ${bundle} bytes gzipped (budget ${BUDGET_BYTES}, ${(bundle / BUDGET_BYTES).toFixed(2)}× of it)`);
 if (process.argv.includes('--check') && (median > BUDGET_MS || bundle > BUDGET_BYTES)) {
   console.error('bench-web: over budget');
