@@ -29,7 +29,8 @@ pub async fn read_all(files: Vec<web_sys::File>) -> Vec<FileInput> {
     if let Some(bytes) = read_together(&parts).await {
         let expected: u64 = sizes.iter().filter(|s| **s <= MAX_REPORT_BYTES).sum();
         if bytes.len() as u64 == expected {
-            return split(files, &sizes, &bytes);
+            let named = files.iter().map(|f| f.name()).zip(sizes).collect();
+            return split(named, &bytes);
         }
     }
     futures::future::join_all(files.into_iter().map(read_one)).await
@@ -42,13 +43,13 @@ async fn read_together(parts: &js_sys::Array) -> Option<Vec<u8>> {
         .ok()
 }
 
-fn split(files: Vec<web_sys::File>, sizes: &[u64], bytes: &[u8]) -> Vec<FileInput> {
+/// Cuts the bytes of files read together back into files: `files` is each file's name and
+/// size, in the order they were joined; files over [`MAX_REPORT_BYTES`] were left out.
+fn split(files: Vec<(String, u64)>, bytes: &[u8]) -> Vec<FileInput> {
     let mut offset = 0usize;
     files
         .into_iter()
-        .zip(sizes)
-        .map(|(file, &size)| {
-            let name = file.name();
+        .map(|(name, size)| {
             if size > MAX_REPORT_BYTES {
                 return FileInput {
                     name,
@@ -80,4 +81,33 @@ async fn read_one(file: web_sys::File) -> FileInput {
         },
     };
     FileInput { name, data }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_read_together_are_cut_back_by_size() {
+        let huge = MAX_REPORT_BYTES + 1;
+        let files = vec![
+            ("a.json".to_owned(), 3),
+            ("big.json".to_owned(), huge),
+            ("empty.json".to_owned(), 0),
+            ("b.json".to_owned(), 2),
+        ];
+        let got = split(files, b"{a}{}");
+        assert_eq!(
+            got,
+            vec![
+                FileInput::bytes("a.json", *b"{a}"),
+                FileInput {
+                    name: "big.json".into(),
+                    data: FileData::TooLarge { size: huge }
+                },
+                FileInput::bytes("empty.json", *b""),
+                FileInput::bytes("b.json", *b"{}"),
+            ]
+        );
+    }
 }
