@@ -1,0 +1,230 @@
+//! `llmcap classify`: re-evaluate reports from their facts, optionally with what-if values,
+//! and say where the result differs from the verdict stored in the file.
+
+use crate::cli::ClassifyArgs;
+use crate::report_io::{self, InputFile};
+use llmcap_core::classify::{Check, Overrides, classify};
+use llmcap_core::recommend::{Recommendations, Settings, recommend};
+use llmcap_core::report::wire::RawCapabilities;
+use llmcap_core::report::{Capabilities, Report, parse_report};
+use llmcap_core::rules::Phase;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+/// One file's result in `--json` output.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Outcome {
+    Evaluated(Box<Evaluated>),
+    Rejected { file: String, error: String },
+}
+
+#[derive(Debug, Serialize)]
+struct Evaluated {
+    file: String,
+    hostname: String,
+    capabilities: RawCapabilities,
+    stored_capabilities: RawCapabilities,
+    differences: Vec<String>,
+    checks: BTreeMap<String, Vec<Check>>,
+    warnings: Vec<String>,
+    recommendations: Recommendations,
+}
+
+/// Runs the command: exit code 2 when any file was bad, else 0.
+pub fn run(args: ClassifyArgs) -> ExitCode {
+    let overrides = Overrides {
+        ram_available_gb: args.ram_available_gb,
+        disk_free_gb: args.disk_free_gb,
+        gpu_vram_gb: args.gpu_vram_gb,
+    };
+    let settings = Settings {
+        target_batch_size: args.target_batch_size,
+    };
+    let (inputs, path_errors) = report_io::read_inputs(&args.files);
+    let mut bad = !path_errors.is_empty();
+    for error in &path_errors {
+        eprintln!("error: {error}");
+    }
+    let mut outcomes = Vec::new();
+    for input in inputs {
+        match evaluate(&input, &overrides, &settings) {
+            Ok(evaluated) => outcomes.push(Outcome::Evaluated(Box::new(evaluated))),
+            Err(error) => {
+                bad = true;
+                eprintln!("error: {error}");
+                outcomes.push(Outcome::Rejected {
+                    file: input.name,
+                    error,
+                });
+            }
+        }
+    }
+    if args.json {
+        match report_io::to_json(&outcomes) {
+            Ok(text) => print!("{text}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        if !overrides.is_empty() {
+            println!("What-if: {}\n", describe(&overrides));
+        }
+        for outcome in &outcomes {
+            if let Outcome::Evaluated(e) = outcome {
+                print!("{}", text(e));
+            }
+        }
+    }
+    if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn evaluate(
+    input: &InputFile,
+    overrides: &Overrides,
+    settings: &Settings,
+) -> Result<Evaluated, String> {
+    let bytes = input.bytes.as_ref().map_err(ToString::to_string)?;
+    let report: Report = parse_report(&input.name, bytes).map_err(|e| e.to_string())?;
+    let machine = report.machine.with_overrides(overrides);
+    let assessment = classify(&machine);
+    Ok(Evaluated {
+        file: input.name.clone(),
+        hostname: report.hostname.to_string(),
+        capabilities: to_raw(&assessment.capabilities),
+        stored_capabilities: to_raw(&report.capabilities),
+        differences: differences(&report.capabilities, &assessment.capabilities),
+        checks: assessment.checks_by_key(),
+        warnings: assessment.warnings.clone(),
+        recommendations: recommend(&machine, settings),
+    })
+}
+
+fn to_raw(c: &Capabilities) -> RawCapabilities {
+    RawCapabilities {
+        prerequisites: Some(c.prerequisites),
+        e0_e1: Some(c.e0_e1),
+        e2_full: Some(c.e2_full),
+        e2_quantized: Some(c.e2_quantized),
+        model_recommendations: c.model_recommendations.clone(),
+        notes: c.notes.clone(),
+    }
+}
+
+fn flag(c: &Capabilities, phase: Phase) -> bool {
+    match phase {
+        Phase::Prerequisites => c.prerequisites,
+        Phase::E0E1 => c.e0_e1,
+        Phase::E2Full => c.e2_full,
+        Phase::E2Quantized => c.e2_quantized,
+    }
+}
+
+/// Where the recomputed verdict differs from the stored one, one line each.
+fn differences(stored: &Capabilities, now: &Capabilities) -> Vec<String> {
+    let mut lines: Vec<String> = Phase::ALL
+        .iter()
+        .filter(|p| flag(stored, **p) != flag(now, **p))
+        .map(|p| {
+            format!(
+                "{}: stored {}, now {}",
+                p.key(),
+                flag(stored, *p),
+                flag(now, *p)
+            )
+        })
+        .collect();
+    if stored.model_recommendations != now.model_recommendations {
+        lines.push(format!(
+            "model_recommendations: stored {:?}, now {:?}",
+            stored.model_recommendations, now.model_recommendations
+        ));
+    }
+    if stored.notes != now.notes {
+        lines.push(format!(
+            "notes: stored {:?}, now {:?}",
+            stored.notes, now.notes
+        ));
+    }
+    lines
+}
+
+fn describe(o: &Overrides) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = o.ram_available_gb {
+        parts.push(format!("available RAM {v} GB"));
+    }
+    if let Some(v) = o.disk_free_gb {
+        parts.push(format!("free disk {v} GB"));
+    }
+    if let Some(v) = o.gpu_vram_gb {
+        parts.push(format!("GPU memory {v} GB"));
+    }
+    parts.join(", ")
+}
+
+fn text(e: &Evaluated) -> String {
+    let mark = |v: Option<bool>| if v == Some(true) { "✓" } else { "✗" };
+    let c = &e.capabilities;
+    let mut out = format!(
+        "{} ({})\n  prerequisites {}  e0_e1 {}  e2_full {}  e2_quantized {}\n",
+        e.file,
+        e.hostname,
+        mark(c.prerequisites),
+        mark(c.e0_e1),
+        mark(c.e2_full),
+        mark(c.e2_quantized)
+    );
+    for line in &c.model_recommendations {
+        out.push_str(&format!("  - {line}\n"));
+    }
+    if let Some(notes) = &c.notes {
+        out.push_str(&format!("  Notes: {notes}\n"));
+    }
+    out.push_str(&format!(
+        "  Install: {}\n",
+        llmcap_core::recommend::summary(&e.recommendations)
+    ));
+    if e.differences.is_empty() {
+        out.push_str("  Same as the verdict stored in the file.\n");
+    } else {
+        out.push_str("  Differs from the verdict stored in the file:\n");
+        for line in &e.differences {
+            out.push_str(&format!("    {line}\n"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_name_each_changed_phase() {
+        let stored = Capabilities {
+            prerequisites: true,
+            e0_e1: true,
+            ..Default::default()
+        };
+        let now = Capabilities {
+            prerequisites: true,
+            e0_e1: true,
+            e2_full: true,
+            model_recommendations: vec!["x".into()],
+            ..Default::default()
+        };
+        let lines = differences(&stored, &now);
+        assert_eq!(lines[0], "e2_full: stored false, now true");
+        assert!(lines[1].starts_with("model_recommendations"));
+        assert!(differences(&now, &now).is_empty());
+    }
+}

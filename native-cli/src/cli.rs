@@ -1,0 +1,140 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  probe     0 the machine can run at least the prerequisites; 1 it cannot; 2 usage or I/O error
+  classify  0 every file was evaluated; 2 some file was bad (the others are still evaluated)
+  plan      0 a plan was written; 2 no usable report was given";
+
+/// Measure what a machine can run for LLM experiments, and plan work across machines.
+#[derive(Debug, Parser)]
+#[command(name = "llmcap", version = crate::VERSION, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure this machine, print the verdict and what to install, and write
+    /// capability_report_<host>.json.
+    #[command(after_help = EXIT_CODES)]
+    Probe(ProbeArgs),
+    /// Re-evaluate reports (the guide's or llmcap's), optionally with what-if values.
+    #[command(after_help = EXIT_CODES)]
+    Classify(ClassifyArgs),
+    /// Print the JSON Schema of the report format.
+    Schema,
+}
+
+/// `llmcap probe`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Folder for the report; its file system is the one whose free space is measured.
+    #[arg(long, short = 'o', default_value = ".", value_name = "DIR")]
+    pub output_dir: PathBuf,
+    /// Print the report's JSON on standard output instead of the readable report.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not write the report file.
+    #[arg(long)]
+    pub no_save: bool,
+    /// No progress on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Name the machine this way instead of by its host name.
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// Skip the matrix-multiply benchmark (the slow-CPU rule then cannot apply).
+    #[arg(long)]
+    pub skip_benchmark: bool,
+    /// Seconds the benchmark may run (at least 3 rounds are measured).
+    #[arg(long, default_value_t = 1.5, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub bench_seconds: f64,
+    /// Skip the embedding-model load test.
+    #[arg(long)]
+    pub skip_embedding: bool,
+    /// Folder holding all-MiniLM-L6-v2 (config.json, tokenizer.json, model.safetensors).
+    #[arg(long, env = "LLMCAP_MODEL_DIR", value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Never download the embedding model (also set by HF_HUB_OFFLINE=1).
+    #[arg(long)]
+    pub offline: bool,
+    /// Seconds the embedding test may take before it is stopped.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub embedding_timeout: f64,
+    /// Seconds each external tool (nvidia-smi, rocm-smi, ollama, python3) may take.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub tool_timeout: f64,
+    /// Effective batch size that gradient accumulation aims for.
+    #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub target_batch_size: u32,
+}
+
+/// `llmcap classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Report files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Evaluate as if this much RAM were available (GB).
+    #[arg(long, value_name = "GB", value_parser = non_negative)]
+    pub ram_available_gb: Option<f64>,
+    /// Evaluate as if this much disk were free (GB).
+    #[arg(long, value_name = "GB", value_parser = non_negative)]
+    pub disk_free_gb: Option<f64>,
+    /// Evaluate as if the GPU had this much memory (GB); adds a GPU where there is none, and
+    /// 0 removes discrete GPUs.
+    #[arg(long, value_name = "GB", value_parser = non_negative)]
+    pub gpu_vram_gb: Option<f64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Effective batch size that gradient accumulation aims for.
+    #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub target_batch_size: u32,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=1e7).contains(&v) => Ok(v),
+        _ => Err(format!("{text:?} is not a number of GB ≥ 0")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_numbers_are_usage_errors() {
+        for args in [
+            vec!["llmcap", "probe", "--bench-seconds", "-1"],
+            vec!["llmcap", "probe", "--bench-seconds", "NaN"],
+            vec!["llmcap", "classify", "r.json", "--ram-available-gb", "lots"],
+        ] {
+            let err = Cli::try_parse_from(&args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! GPU detection: NVIDIA through NVML with `nvidia-smi` as fallback, AMD through `rocm-smi`,
+//! Apple Silicon through `sysctl`.
+
+use super::parse::{self, SmiGpu};
+use crate::tool::{self, ToolError};
+use llmcap_core::report::{Gpu, GpuType};
+use std::time::Duration;
+
+/// What GPU detection found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GpuFacts {
+    /// Every GPU.
+    pub gpus: Vec<Gpu>,
+    /// The guide's `gpu` string.
+    pub guide_string: Option<String>,
+    /// The guide's `gpu_type`.
+    pub gpu_type: Option<GpuType>,
+    /// Problems met (a tool that failed or hung); a missing tool is not a problem.
+    pub warnings: Vec<String>,
+}
+
+/// Looks for GPUs of every vendor. Each external tool is bounded by `timeout`.
+pub fn collect(timeout: Duration) -> GpuFacts {
+    let mut facts = GpuFacts::default();
+    let nvidia = nvidia(timeout, &mut facts.warnings);
+    if !nvidia.is_empty() {
+        let found: Vec<SmiGpu> = nvidia.iter().map(|(g, _)| g.clone()).collect();
+        facts.guide_string = Some(parse::guide_gpu_string(&found));
+        facts.gpu_type = Some(GpuType::Nvidia);
+    }
+    facts
+        .gpus
+        .extend(nvidia.into_iter().map(|(g, source)| smi_to_gpu(g, source)));
+    if facts.gpus.is_empty() {
+        let amd = amd(timeout, &mut facts.warnings);
+        if !amd.is_empty() {
+            facts.guide_string = Some(
+                amd.iter()
+                    .map(|g| match g.vram_total_mib {
+                        Some(mib) => format!("{}, {mib} MiB", g.name),
+                        None => g.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+            facts.gpu_type = Some(GpuType::Amd);
+            facts.gpus.extend(amd);
+        }
+    }
+    if let Some(apple) = apple(timeout, &mut facts.warnings) {
+        // The guide's script reports Apple Silicon over anything nvidia-smi said.
+        facts.guide_string = Some("Apple Silicon (Neural Engine available)".to_owned());
+        facts.gpu_type = Some(GpuType::AppleSilicon);
+        facts.gpus.push(apple);
+    }
+    facts
+}
+
+fn smi_to_gpu(g: SmiGpu, source: &str) -> Gpu {
+    Gpu {
+        vendor: "nvidia".to_owned(),
+        name: g.name,
+        vram_total_mib: g.total_mib,
+        vram_free_mib: g.free_mib,
+        driver: g.driver,
+        unified_memory: false,
+        source: Some(source.to_owned()),
+    }
+}
+
+/// NVIDIA GPUs with the tool that found them.
+fn nvidia(timeout: Duration, warnings: &mut Vec<String>) -> Vec<(SmiGpu, &'static str)> {
+    match nvml() {
+        Ok(gpus) if !gpus.is_empty() => return gpus.into_iter().map(|g| (g, "nvml")).collect(),
+        Ok(_) => {}
+        Err(NvmlFailure::NoLibrary) => {}
+        Err(NvmlFailure::Other(message)) => {
+            warnings.push(format!("NVML: {message}; asked nvidia-smi instead"));
+        }
+    }
+    for program in nvidia_smi_candidates() {
+        match tool::run(program, parse::NVIDIA_SMI_ARGS, timeout) {
+            Ok(text) => {
+                let gpus = parse::nvidia_smi_csv(&text);
+                if gpus.is_empty() && !text.trim().is_empty() {
+                    warnings.push(format!("nvidia-smi printed no GPU: {}", first_line(&text)));
+                }
+                return gpus.into_iter().map(|g| (g, "nvidia-smi")).collect();
+            }
+            Err(ToolError::NotFound(_)) => continue,
+            Err(e) => {
+                warnings.push(e.to_string());
+                return Vec::new();
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// `nvidia-smi` on `PATH`, then where WSL puts it without adding it to `PATH`.
+fn nvidia_smi_candidates() -> &'static [&'static str] {
+    if cfg!(target_os = "linux") {
+        &["nvidia-smi", "/usr/lib/wsl/lib/nvidia-smi"]
+    } else {
+        &["nvidia-smi"]
+    }
+}
+
+enum NvmlFailure {
+    NoLibrary,
+    Other(String),
+}
+
+/// Asks NVML (`libnvidia-ml`, loaded at run time) for every GPU.
+fn nvml() -> Result<Vec<SmiGpu>, NvmlFailure> {
+    use nvml_wrapper::error::NvmlError;
+    let nvml = nvml_wrapper::Nvml::init().map_err(|e| match e {
+        NvmlError::LibloadingError(_) | NvmlError::LibraryNotFound | NvmlError::DriverNotLoaded => {
+            NvmlFailure::NoLibrary
+        }
+        other => NvmlFailure::Other(other.to_string()),
+    })?;
+    let count = nvml
+        .device_count()
+        .map_err(|e| NvmlFailure::Other(e.to_string()))?;
+    let driver = nvml.sys_driver_version().ok();
+    let mut gpus = Vec::new();
+    for index in 0..count {
+        let device = nvml
+            .device_by_index(index)
+            .map_err(|e| NvmlFailure::Other(e.to_string()))?;
+        let memory = device.memory_info().ok();
+        gpus.push(SmiGpu {
+            name: device
+                .name()
+                .unwrap_or_else(|_| format!("NVIDIA GPU {index}")),
+            total_mib: memory.as_ref().map(|m| m.total / (1024 * 1024)),
+            free_mib: memory.as_ref().map(|m| m.free / (1024 * 1024)),
+            driver: driver.clone(),
+        });
+    }
+    Ok(gpus)
+}
+
+fn amd(timeout: Duration, warnings: &mut Vec<String>) -> Vec<Gpu> {
+    if !cfg!(target_os = "linux") {
+        return Vec::new();
+    }
+    match tool::run("rocm-smi", parse::ROCM_SMI_ARGS, timeout) {
+        Ok(text) => match parse::rocm_smi_json(&text) {
+            Some(gpus) => gpus
+                .into_iter()
+                .map(|g| Gpu {
+                    vendor: "amd".to_owned(),
+                    name: g.name,
+                    vram_total_mib: g.total_mib,
+                    vram_free_mib: g.free_mib,
+                    driver: None,
+                    unified_memory: false,
+                    source: Some("rocm-smi".to_owned()),
+                })
+                .collect(),
+            None => {
+                warnings.push(format!("rocm-smi printed no JSON: {}", first_line(&text)));
+                Vec::new()
+            }
+        },
+        Err(ToolError::NotFound(_)) => Vec::new(),
+        Err(e) => {
+            warnings.push(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// The Apple Silicon GPU from `sysctl` values: `hw.optional.arm64`,
+/// `machdep.cpu.brand_string` and `hw.memsize` (bytes). Its memory is the system's.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+pub fn apple_gpu(arm64: &str, brand: &str, memsize: &str) -> Option<Gpu> {
+    if arm64.trim() != "1" {
+        return None;
+    }
+    let brand = brand.trim();
+    Some(Gpu {
+        vendor: "apple".to_owned(),
+        name: if brand.is_empty() {
+            "Apple Silicon GPU".to_owned()
+        } else {
+            format!("{brand} GPU")
+        },
+        vram_total_mib: memsize
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(|b| b / (1024 * 1024)),
+        vram_free_mib: None,
+        driver: None,
+        unified_memory: true,
+        source: Some("sysctl".to_owned()),
+    })
+}
+
+/// # Platform-specific behaviour
+/// On macOS, reads `sysctl`; elsewhere there is no Apple Silicon.
+#[cfg(target_os = "macos")]
+fn apple(timeout: Duration, warnings: &mut Vec<String>) -> Option<Gpu> {
+    let read = |key: &str| tool::run("sysctl", &["-n", key], timeout);
+    match read("hw.optional.arm64") {
+        Ok(arm64) => apple_gpu(
+            &arm64,
+            &read("machdep.cpu.brand_string").unwrap_or_default(),
+            &read("hw.memsize").unwrap_or_default(),
+        ),
+        Err(ToolError::Failed { .. }) => None, // an Intel Mac has no such key
+        Err(e) => {
+            warnings.push(e.to_string());
+            None
+        }
+    }
+}
+
+/// # Platform-specific behaviour
+/// On macOS, reads `sysctl`; elsewhere there is no Apple Silicon.
+#[cfg(not(target_os = "macos"))]
+fn apple(_timeout: Duration, _warnings: &mut Vec<String>) -> Option<Gpu> {
+    None
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apple_silicon_from_sysctl_values() {
+        let gpu = apple_gpu("1\n", "Apple M2 Pro\n", "34359738368\n").unwrap();
+        assert_eq!(gpu.name, "Apple M2 Pro GPU");
+        assert_eq!(gpu.vram_total_mib, Some(32768));
+        assert!(gpu.unified_memory);
+        assert_eq!(apple_gpu("0", "Intel(R) Core(TM) i7", "17179869184"), None);
+    }
+
+    #[test]
+    fn detection_never_fails_on_this_machine() {
+        // Whatever this machine has, detection returns and is consistent with itself.
+        let facts = collect(Duration::from_secs(5));
+        assert_eq!(facts.gpus.is_empty(), facts.gpu_type.is_none());
+        assert_eq!(facts.gpus.is_empty(), facts.guide_string.is_none());
+    }
+}

@@ -1,0 +1,121 @@
+//! Ollama: is the CLI installed, which version, does its server answer, which models it has.
+
+use super::parse;
+use crate::tool::{self, ToolError};
+use llmcap_core::report::Ollama;
+use std::time::Duration;
+
+/// How long the server may take to answer `/api/tags`.
+pub const SERVER_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Checks Ollama. `ollama_host` is the `OLLAMA_HOST` setting, when set. Returns the facts and
+/// the problems met.
+pub fn collect(ollama_host: Option<&str>, timeout: Duration) -> (Ollama, Vec<String>) {
+    let mut warnings = Vec::new();
+    let (installed, version) = match tool::run("ollama", &["--version"], timeout) {
+        Ok(text) => (true, parse::ollama_version(&text)),
+        Err(ToolError::NotFound(_)) => (false, None),
+        // `ollama --version` exits non-zero when no server runs, but still names itself.
+        Err(ToolError::Failed { stderr, .. }) => (true, parse::ollama_version(&stderr)),
+        Err(e) => {
+            warnings.push(e.to_string());
+            (true, None)
+        }
+    };
+    let base = parse::ollama_base_url(ollama_host);
+    let (server_reachable, models) = match server_models(&base) {
+        Ok(models) => (true, models),
+        // The CLI reaches servers this build cannot (HTTPS): ask it before giving up.
+        Err(_) if installed && let Ok(text) = tool::run("ollama", &["list"], timeout) => {
+            (true, parse::ollama_list(&text))
+        }
+        Err(reason) => {
+            if installed {
+                warnings.push(format!(
+                    "Ollama is installed but its server at {base} did not answer ({reason}); start it with `ollama serve`"
+                ));
+            }
+            (false, Vec::new())
+        }
+    };
+    let ollama = Ollama {
+        installed,
+        version,
+        host: Some(base),
+        server_reachable,
+        models,
+    };
+    (ollama, warnings)
+}
+
+fn server_models(base: &str) -> Result<Vec<String>, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(SERVER_TIMEOUT))
+        .http_status_as_error(true)
+        .build()
+        .into();
+    let mut response = agent
+        .get(format!("{base}/api/tags"))
+        .call()
+        .map_err(|e| e.to_string())?;
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(8 * 1024 * 1024)
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    parse::ollama_tags(&body).ok_or_else(|| "its answer was not Ollama's model list".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// Serves one HTTP response on loopback and returns the server's base URL.
+    fn serve_once(body: &'static str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            if let Ok((mut stream, _)) = listener.accept() {
+                let mut buf = [0u8; 2048];
+                let _ = stream.read(&mut buf);
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        base
+    }
+
+    #[test]
+    fn reads_models_from_a_server() {
+        let base = serve_once(r#"{"models":[{"name":"phi3:3.8b-mini-4k-instruct-q4_0"}]}"#);
+        let (ollama, _) = collect(Some(&base), Duration::from_secs(2));
+        assert!(ollama.server_reachable);
+        assert_eq!(ollama.models, vec!["phi3:3.8b-mini-4k-instruct-q4_0"]);
+    }
+
+    #[test]
+    fn a_silent_port_is_unreachable_quickly() {
+        // Bind and drop to find a port nobody listens on.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let started = std::time::Instant::now();
+        let (ollama, _) = collect(Some(&format!("127.0.0.1:{port}")), Duration::from_secs(2));
+        assert!(!ollama.server_reachable);
+        assert!(started.elapsed() < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn a_server_that_is_not_ollama_is_reported() {
+        let base = serve_once("<html>hello</html>");
+        assert!(server_models(&base).unwrap_err().contains("not Ollama"));
+    }
+}

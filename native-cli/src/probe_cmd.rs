@@ -1,0 +1,95 @@
+//! `llmcap probe`: measure, print the verdict, write the report.
+
+use crate::bench::BenchOptions;
+use crate::cli::ProbeArgs;
+use crate::embed::EmbedOptions;
+use crate::probe::{self, ProbeOptions};
+use crate::progress::Progress;
+use crate::{render, report_io};
+use llmcap_core::classify::classify;
+use llmcap_core::recommend::{Settings, recommend};
+use llmcap_core::report::Hostname;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Runs the probe. Exit code 0 when the machine can run the prerequisites, 1 when it cannot,
+/// 2 for usage or I/O errors.
+pub fn run(args: ProbeArgs) -> ExitCode {
+    match probe(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
+    let hostname = args
+        .hostname
+        .as_deref()
+        .map(Hostname::parse)
+        .transpose()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "--hostname: {}",
+                e.to_string().replace("field `hostname` is", "the name")
+            )
+        })?;
+    if !args.no_save {
+        std::fs::create_dir_all(&args.output_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.output_dir.display()))?;
+    }
+    let offline = args.offline
+        || std::env::var("HF_HUB_OFFLINE")
+            .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+    let options = ProbeOptions {
+        output_dir: args.output_dir.clone(),
+        hostname,
+        bench: (!args.skip_benchmark).then(|| BenchOptions {
+            budget: Duration::from_secs_f64(args.bench_seconds),
+            ..Default::default()
+        }),
+        embedding: (!args.skip_embedding).then(|| EmbedOptions {
+            model_dir: args.model_dir.clone(),
+            offline,
+            timeout: Duration::from_secs_f64(args.embedding_timeout),
+        }),
+        tool_timeout: Duration::from_secs_f64(args.tool_timeout),
+        ollama_host: std::env::var("OLLAMA_HOST").ok(),
+    };
+    let steps = 2 + usize::from(options.bench.is_some()) + usize::from(options.embedding.is_some());
+    let mut progress = Progress::new(args.quiet, steps);
+    let measurements = probe::measure(&options, &mut progress);
+    progress.finish();
+
+    let report = probe::assemble(measurements, options.hostname.clone());
+    let assessment = classify(&report.machine);
+    let recommendations = recommend(
+        &report.machine,
+        &Settings {
+            target_batch_size: args.target_batch_size,
+        },
+    );
+    let json = report_io::to_json(&report_io::document(&report, &assessment, &recommendations))?;
+    let saved = if args.no_save {
+        None
+    } else {
+        let path = args.output_dir.join(report_io::report_file_name(&report));
+        report_io::write_atomic(&path, &json)?;
+        Some(path)
+    };
+    if args.json {
+        print!("{json}");
+    } else {
+        print!("{}", render::human(&report, &assessment, &recommendations));
+        if let Some(path) = &saved {
+            println!("Report saved to: {}", path.display());
+        }
+    }
+    Ok(if report.capabilities.prerequisites {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

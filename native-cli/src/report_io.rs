@@ -1,0 +1,172 @@
+//! Reading report files and writing reports atomically.
+
+use llmcap_core::classify::Assessment;
+use llmcap_core::recommend::Recommendations;
+use llmcap_core::report::{MAX_REPORT_BYTES, Report, ReportError, wire::RawReport};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The report's file name: `capability_report_<host>.json`. Host names are validated to
+/// letters, digits, `-`, `_` and `.` without `..`, so this never leaves its folder.
+pub fn report_file_name(report: &Report) -> String {
+    format!("capability_report_{}.json", report.hostname)
+}
+
+/// The report as written: the wire form plus its checks and recommendations.
+pub fn document(
+    report: &Report,
+    assessment: &Assessment,
+    recommendations: &Recommendations,
+) -> RawReport {
+    let mut raw = report.to_raw();
+    raw.checks = assessment.checks_by_key();
+    raw.recommendations = Some(recommendations.clone());
+    raw
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over the target, so a reader never sees half a file.
+pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(folder)
+        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {e}", folder.display()))?;
+    temp.write_all(contents.as_bytes())?;
+    temp.as_file().sync_all()?;
+    temp.persist(path)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// One input file: its path and its bytes, or why it could not be read.
+#[derive(Debug)]
+pub struct InputFile {
+    /// The file's name without folders: what errors and plans call it.
+    pub name: String,
+    /// Its bytes, or the error.
+    pub bytes: Result<Vec<u8>, ReportError>,
+}
+
+/// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
+/// name, reading each one. A file larger than a report can be is not read into memory.
+/// Paths that do not exist are returned as errors.
+pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| {
+                            p.is_file()
+                                && p.extension()
+                                    .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                        })
+                        .collect();
+                    if found.is_empty() {
+                        errors.push(format!(
+                            "{}: no *.json files in this folder",
+                            path.display()
+                        ));
+                    }
+                    files.append(&mut found);
+                }
+                Err(e) => errors.push(format!("{}: cannot list the folder: {e}", path.display())),
+            }
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            errors.push(format!("{}: no such file or folder", path.display()));
+        }
+    }
+    files.sort_by(|a, b| file_name(a).cmp(&file_name(b)).then_with(|| a.cmp(b)));
+    files.dedup();
+    let inputs = files
+        .into_iter()
+        .map(|path| {
+            let name = file_name(&path);
+            let bytes = read_limited(&path, &name);
+            InputFile { name, bytes }
+        })
+        .collect();
+    (inputs, errors)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, ReportError> {
+    let io_error = |e: std::io::Error| ReportError::NotText {
+        file: name.to_owned(),
+        what: format!("unreadable: {e}"),
+        offset: 0,
+    };
+    let mut file = fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > MAX_REPORT_BYTES {
+        return Err(ReportError::TooLarge {
+            file: name.to_owned(),
+            size,
+            limit: MAX_REPORT_BYTES,
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    Read::by_ref(&mut file)
+        .take(MAX_REPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_files_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("r.json");
+        write_atomic(&target, "first").unwrap();
+        write_atomic(&target, "second").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "second");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_into_a_missing_folder_is_an_error_not_a_panic() {
+        let err = write_atomic(Path::new("/nonexistent-llmcap/x/r.json"), "x").unwrap_err();
+        assert!(err.to_string().contains("/nonexistent-llmcap/x"), "{err}");
+    }
+
+    #[test]
+    fn folders_expand_to_sorted_json_files_and_big_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("b.json"), "{}").unwrap();
+        fs::write(dir.path().join("a.JSON"), "{}").unwrap();
+        fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        let big = fs::File::create(dir.path().join("c.json")).unwrap();
+        big.set_len(50 * 1024 * 1024).unwrap();
+        let missing = dir.path().join("missing.json");
+        let (inputs, errors) = read_inputs(&[dir.path().to_path_buf(), missing]);
+        let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["a.JSON", "b.json", "c.json"]);
+        assert!(matches!(inputs[2].bytes, Err(ReportError::TooLarge { .. })));
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("no such file"), "{errors:?}");
+    }
+}
