@@ -71,6 +71,19 @@ function expectedVerdicts(path) {
   return { prerequisites: c.prerequisites, e0_e1: c.e0_e1, e2_full: c.e2_full, e2_quantized: c.e2_quantized };
 }
 
+/** Runs `llmcap classify --json` on files; returns its outcomes by file name. */
+function cliClassify(paths, extra = []) {
+  let out;
+  try {
+    out = execFileSync(LLMCAP_BIN, ['classify', '--json', ...extra, ...paths], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch (e) {
+    out = e.stdout; // exit code 2 when any file is bad; the outcomes are still printed
+  }
+  return Object.fromEntries(JSON.parse(out.toString('utf8')).map((o) => [o.file, o]));
+}
+
+const verdictOf = (c) => ({ prerequisites: c.prerequisites, e0_e1: c.e0_e1, e2_full: c.e2_full, e2_quantized: c.e2_quantized });
+
 async function download(selector, name) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   assert.equal(dl.suggestedFilename(), name);
@@ -136,6 +149,21 @@ test('reports picked with the file input: good ones used, bad ones rejected with
   assert.equal(await page.locator('main img, main b').count(), 0);
   assert.equal(await page.evaluate(() => window.__xss ?? window.__xss2), undefined);
   assert.equal(await page.locator(`.file-list li[data-file="${basename(htmlName)}"] .file-name`).innerText(), basename(htmlName));
+
+  if (LLMCAP_BIN) {
+    // The page says exactly what `llmcap classify` says about every file.
+    const cli = cliClassify(picked);
+    for (const file of picked) {
+      const name = basename(file);
+      const outcome = cli[name];
+      assert.ok(outcome, `llmcap classify reported on ${name}`);
+      if (outcome.error !== undefined) {
+        assert.equal(await error(name), outcome.error, `${name}: same error text as the CLI`);
+      } else {
+        assert.deepEqual(await verdicts(outcome.hostname), verdictOf(outcome.capabilities), `${name}: same verdict as the CLI`);
+      }
+    }
+  }
 });
 
 test('each row shows the verdicts of its report, and the plan uses the machines', async () => {
@@ -210,6 +238,11 @@ test('a machine opens with its checks and recommendations; what-if changes verdi
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForSelector('#fleet-table tr.what-if[data-host="old-thinkpad"]');
   assert.deepEqual(await verdicts('old-thinkpad'), { prerequisites: false, e0_e1: false, e2_full: false, e2_quantized: false });
+  if (LLMCAP_BIN) {
+    const thinkpad = join(EXAMPLES, 'capability_report_old-thinkpad.json');
+    const cli = cliClassify([thinkpad], ['--ram-available-gb', '2'])[basename(thinkpad)];
+    assert.deepEqual(await verdicts('old-thinkpad'), verdictOf(cli.capabilities), 'what-if equals llmcap classify --ram-available-gb 2');
+  }
   assert.ok(!(await planHosts()).includes('old-thinkpad'), 'the plan drops a machine that can run nothing');
 
   await page.getByLabel('Available RAM (GB)').fill('-3');
@@ -252,12 +285,14 @@ test('downloads: the plan byte for byte as llmcap plan --json, and the merged re
       onDisk.push(join(scratch, name));
     }
     let cli;
+    let stderr = '';
     try {
-      cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '--strategy', strategy, ...onDisk], { maxBuffer: 1 << 26 });
+      cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '--strategy', strategy, ...onDisk], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      cli = e.stdout; // bad files make the CLI exit non-zero; the plan is still written
+      cli = e.stdout; // bad files may make the CLI exit non-zero; the plan is still printed
+      stderr = String(e.stderr ?? '');
     }
-    assert.ok(cli && cli.length > 0, `${LLMCAP_BIN} plan printed no plan`);
+    assert.ok(cli && cli.length > 0, `${LLMCAP_BIN} plan --json printed no plan: ${stderr.slice(0, 500)}`);
     assert.ok(Buffer.compare(bytes, cli) === 0, `the page's ${strategy} plan differs from llmcap plan --json (see tests/artifacts/)`);
   }
 });
