@@ -14,12 +14,11 @@ pub struct FleetRow {
     pub file_id: u64,
     /// That file's name.
     pub file: String,
-    /// The report as the plan sees it: overrides applied, verdict recomputed.
+    /// The report as the plan sees it: the file's report, or with what-if values applied and
+    /// the verdict recomputed by `llmcap_core::classify`.
     pub report: Rc<Report>,
     /// The report as read from the file.
     pub measured: Rc<Report>,
-    /// The verdict stored in the file, when it differs from llmcap's rules on the same facts.
-    pub stored_verdict_differs: bool,
     /// What-if values in force for this machine.
     pub overrides: Overrides,
     /// The guide's tier of the verdict.
@@ -28,24 +27,18 @@ pub struct FleetRow {
 
 impl FleetRow {
     /// Builds the row of `report`, read from file `file`, with `overrides` applied.
+    ///
+    /// Without overrides the verdict is the one stored in the report, which is what the plan
+    /// reads (as `llmcap plan` does); the details panel says when llmcap's rules disagree.
     pub fn new(file_id: u64, file: &str, report: &Rc<Report>, overrides: Overrides) -> FleetRow {
-        let machine = if overrides.is_empty() {
-            None
+        let effective = if overrides.is_empty() {
+            Rc::clone(report)
         } else {
-            Some(report.machine.with_overrides(&overrides))
-        };
-        let verdict = classify(machine.as_ref().unwrap_or(&report.machine)).capabilities;
-        let stored_verdict_differs = !same_verdict(&verdict, &report.capabilities);
-        let effective = match machine {
-            None if !stored_verdict_differs => Rc::clone(report),
-            machine => {
-                let mut changed = Report::clone(report);
-                if let Some(machine) = machine {
-                    changed.machine = machine;
-                }
-                changed.capabilities = verdict;
-                Rc::new(changed)
-            }
+            let machine = report.machine.with_overrides(&overrides);
+            let mut changed = Report::clone(report);
+            changed.capabilities = classify(&machine).capabilities;
+            changed.machine = machine;
+            Rc::new(changed)
         };
         FleetRow {
             file_id,
@@ -53,7 +46,6 @@ impl FleetRow {
             tier: Tier::of(&effective.capabilities),
             report: effective,
             measured: Rc::clone(report),
-            stored_verdict_differs: stored_verdict_differs && overrides.is_empty(),
             overrides,
         }
     }
@@ -103,10 +95,9 @@ impl FleetRow {
     }
 }
 
-/// The verdict's four flags (the recommendation lines and notes are not compared).
-fn same_verdict(a: &Capabilities, b: &Capabilities) -> bool {
-    (a.prerequisites, a.e0_e1, a.e2_full, a.e2_quantized)
-        == (b.prerequisites, b.e0_e1, b.e2_full, b.e2_quantized)
+/// Whether two verdicts grant the same phases (recommendation lines and notes aside).
+pub fn same_verdict(a: &Capabilities, b: &Capabilities) -> bool {
+    VerdictKey::ALL.iter().all(|v| v.of(a) == v.of(b))
 }
 
 /// A column the table sorts by.

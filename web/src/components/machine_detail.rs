@@ -3,7 +3,7 @@
 
 use crate::components::verdict::Verdict;
 use crate::components::what_if::WhatIf;
-use crate::fleet::{FleetRow, VerdictKey};
+use crate::fleet::{FleetRow, VerdictKey, same_verdict};
 use crate::format::{gb, rate};
 use llmcap_core::recommend::summary;
 use llmcap_core::rules::Level;
@@ -260,8 +260,8 @@ pub fn MachineDetail(props: &MachineDetailProps) -> Html {
             if !row.overrides.is_empty() {
                 <p class="what-if-note" role="status">{"What-if values are in force: the verdict, checks, recommendations and plan below use them, not the measured values."}</p>
             }
-            if row.stored_verdict_differs {
-                <p class="note">{"The verdict stored in this report differs from llmcap's rules on the same measurements; the page uses llmcap's."}</p>
+            if row.overrides.is_empty() && !same_verdict(&classify(&row.measured.machine).capabilities, &row.measured.capabilities) {
+                <p class="note">{"The verdict stored in this report differs from llmcap's rules on the same measurements (the checks below): the plan uses the stored verdict, as llmcap plan does. Probing the machine again refreshes it."}</p>
             }
             <div class="detail-grid">
                 <div>

@@ -262,3 +262,18 @@ fn the_strategy_switch_replans() {
     let json: serde_json::Value = serde_json::from_str(&state.plan_json()).unwrap();
     assert!(json.is_object());
 }
+
+#[test]
+fn the_plan_reads_the_stored_verdict_as_llmcap_plan_does() {
+    // A hand-edited verdict that llmcap's rules would not give (22.2 GB available is enough
+    // for E2 at full precision).
+    let edited = EPYC.replace("\"e2_full\": true", "\"e2_full\": false");
+    let state = state_with(vec![FileInput::bytes("edited.json", edited.as_bytes())]);
+    let row = &state.fleet.rows[0];
+    assert!(!row.verdict().e2_full);
+    assert_eq!(row.tier, Tier::Tier2);
+    assert!(
+        classify(&row.measured.machine).capabilities.e2_full,
+        "the details show llmcap's checks"
+    );
+}
