@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod classify;
+pub mod plan;
 pub mod recommend;
 pub mod report;
 pub mod rules;
@@ -16,6 +17,7 @@ pub mod rules;
 mod test_support;
 
 pub use classify::{Assessment, Check, Overrides, classify};
+pub use plan::{Plan, PlanOptions, ReportFile, Strategy, plan_files, plan_json, render_text};
 pub use recommend::{Recommendations, Settings, recommend};
 pub use report::{Machine, Report, ReportError, SCHEMA_VERSION, parse_report};
 pub use rules::Phase;

@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Measure this machine, print the verdict and what to install, and write
-    /// capability_report_<host>.json.
+    /// `capability_report_<host>.json`.
     #[command(after_help = EXIT_CODES)]
     Probe(ProbeArgs),
     /// Re-evaluate reports (the guide's or llmcap's), optionally with what-if values.

@@ -438,14 +438,19 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
+            let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
             return Err(ReportError::NotText {
                 file: file_owned(),
-                what: "bytes that are not UTF-8".to_owned(),
+                what: if utf16 {
+                    "UTF-16, not UTF-8,".to_owned()
+                } else {
+                    "bytes that are not UTF-8".to_owned()
+                },
                 offset: e.valid_up_to(),
             });
         }
     };
-    if let Some(offset) = text.find(|c: char| c.is_control() && !c.is_whitespace()) {
+    if let Some(offset) = first_control(text) {
         return Err(ReportError::NotText {
             file: file_owned(),
             what: format!(
@@ -467,6 +472,15 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
             found,
         });
     }
+    // Fast path: plain serde. Only a report that fails is decoded again with
+    // serde_path_to_error, which names the field but allocates for every key it passes.
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    if let Ok(raw) = wire::RawReport::deserialize(&mut deserializer)
+        && deserializer.end().is_ok()
+    {
+        check_schema_version(file, raw.schema_version)?;
+        return Ok(raw);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(body);
     match serde_path_to_error::deserialize::<_, wire::RawReport>(&mut deserializer) {
         Ok(raw) => {
@@ -483,6 +497,31 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
             Err(decode_error(file, body, error))
         }
     }
+}
+
+/// The offset of the first control character that is not white space.
+///
+/// Scans bytes first: every such character starts with a byte below 0x20, 0x7F, or 0xC2
+/// (U+0080-U+009F), so most reports are checked without decoding a single character.
+fn first_control(text: &str) -> Option<usize> {
+    const CHUNK: usize = 64;
+    // Branch-free so that the compiler can test a whole chunk with vector instructions.
+    let suspect = |b: u8| (b < 0x20 && b.wrapping_sub(b'\t') > 4) | (b == 0x7f) | (b == 0xc2);
+    let chunk = text
+        .as_bytes()
+        .chunks(CHUNK)
+        .position(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))?;
+    let start = chunk * CHUNK;
+    let first = start
+        + text
+            .as_bytes()
+            .get(start..)?
+            .iter()
+            .position(|&b| suspect(b))?;
+    // `first` is an ASCII byte or a lead byte, so a character boundary.
+    text.get(first..)?
+        .find(|c: char| c.is_control() && !c.is_whitespace())
+        .map(|offset| first + offset)
 }
 
 fn check_schema_version(file: &str, found: Option<u64>) -> Result<(), ReportError> {
@@ -539,6 +578,9 @@ fn decode_error(
 
 fn syntax_error(file: &str, body: &str, error: &serde_json::Error) -> ReportError {
     let message = strip_position(&error.to_string());
+    let field = key_at(body, error.line(), error.column())
+        .map(|key| format!(" in field `{key}`"))
+        .unwrap_or_default();
     let hint = python_literal_at(body, error.line(), error.column())
         .map(|lit| format!(" (`{lit}` is Python's, not JSON's; write null)"))
         .unwrap_or_default();
@@ -546,7 +588,7 @@ fn syntax_error(file: &str, body: &str, error: &serde_json::Error) -> ReportErro
         file: file.to_owned(),
         line: error.line(),
         column: error.column(),
-        message: format!("{message}{hint}"),
+        message: format!("{message}{field}{hint}"),
     }
 }
 
@@ -557,7 +599,24 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Python's `json.dump` writes `NaN` and `Infinity`, which are not JSON.
+/// The key whose value was being read at a syntax error, when it is on the same line
+/// (`"gpu": None` gives `gpu`), so that the message can name the field.
+fn key_at(body: &str, line: usize, column: usize) -> Option<&str> {
+    let text = body.lines().nth(line.checked_sub(1)?)?;
+    let end = text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    let before = text.get(..end)?;
+    let colon = before.rfind("\":")?;
+    let open = before.get(..colon)?.rfind('"')?;
+    let key = before.get(open + 1..colon)?;
+    let plain = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    (!key.is_empty() && key.len() <= 64 && key.chars().all(plain)).then_some(key)
+}
+
+/// Python's `json.dump` writes `NaN` and `Infinity`, which are not JSON; a hand-edited
+/// report may hold Python's `None`.
 fn python_literal_at(body: &str, line: usize, column: usize) -> Option<&'static str> {
     let text = body.lines().nth(line.checked_sub(1)?)?;
     let start = text
@@ -565,11 +624,13 @@ fn python_literal_at(body: &str, line: usize, column: usize) -> Option<&'static 
         .nth(column.saturating_sub(1))
         .map_or(text.len(), |(i, _)| i);
     let around = text.get(start.saturating_sub(1)..)?;
-    ["-Infinity", "Infinity", "NaN"].into_iter().find(|lit| {
-        around
-            .trim_start_matches([':', ' ', '[', ','])
-            .starts_with(lit)
-    })
+    ["-Infinity", "Infinity", "NaN", "None"]
+        .into_iter()
+        .find(|lit| {
+            around
+                .trim_start_matches([':', ' ', '[', ','])
+                .starts_with(lit)
+        })
 }
 
 #[cfg(test)]

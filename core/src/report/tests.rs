@@ -294,3 +294,41 @@ mod never_panics {
         }
     }
 }
+
+mod control_scan {
+    use super::super::first_control;
+    use proptest::prelude::*;
+
+    fn naive(text: &str) -> Option<usize> {
+        text.find(|c: char| c.is_control() && !c.is_whitespace())
+    }
+
+    #[test]
+    fn finds_c0_c1_and_del_but_not_white_space() {
+        for (text, expected) in [
+            ("{\"a\": 1}\n\t\r\u{b}\u{c}", None),
+            ("ok \u{85} next line", None),
+            ("é°©\u{a0}", None),
+            ("x\u{1}", Some(1)),
+            ("ab\u{7f}", Some(2)),
+            ("é\u{9b}", Some(2)),
+            ("\u{1c}", Some(0)),
+        ] {
+            assert_eq!(first_control(text), expected, "{text:?}");
+        }
+        let long = format!("{}\u{0}", " ".repeat(200));
+        assert_eq!(first_control(&long), Some(200));
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_character_scan(text in "\\PC{0,40}[\\x00-\\x1f\\x7f-\\u{a0}]?\\PC{0,90}") {
+            prop_assert_eq!(first_control(&text), naive(&text));
+        }
+
+        #[test]
+        fn agrees_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(first_control(&text), naive(&text));
+        }
+    }
+}

@@ -21,6 +21,7 @@ use schemars::JsonSchema;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(title = "llmcap capability report"))]
+#[serde(expecting = "a JSON object (a capability report)")]
 pub struct RawReport {
     /// Local time of the probe, `YYYY-MM-DD HH:MM:SS` (the guide's format).
     #[serde(default)]
@@ -78,6 +79,7 @@ pub struct RawReport {
 /// System facts: the guide's `system` object plus llmcap's additions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object of system facts")]
 pub struct RawSystem {
     /// Operating system family: `Linux`, `Darwin`, `Windows`.
     #[serde(default)]
@@ -153,6 +155,7 @@ pub struct RawSystem {
 /// One GPU.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object describing a GPU")]
 pub struct RawGpu {
     /// `nvidia`, `amd`, `apple` or another vendor's name.
     #[serde(default)]
@@ -180,6 +183,7 @@ pub struct RawGpu {
 /// The compute benchmark: the guide's two keys plus llmcap's measurements.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object with the benchmark's results")]
 pub struct RawBenchmark {
     /// Seconds for 100 rounds of the guide's loop (two fresh random 1000×1000 f64 matrices
     /// and their product); `null` when the benchmark was skipped.
@@ -245,6 +249,7 @@ pub struct RawBenchmark {
 /// The guide's verdict, unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object with the verdict (prerequisites, e0_e1, e2_full, e2_quantized)")]
 pub struct RawCapabilities {
     /// Can run the prerequisites P1-P3.
     #[serde(default)]
@@ -269,6 +274,7 @@ pub struct RawCapabilities {
 /// The program that wrote a report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object naming the program")]
 pub struct RawTool {
     /// `llmcap`.
     #[serde(default)]
@@ -284,6 +290,7 @@ pub struct RawTool {
 /// Ollama on this machine.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object describing Ollama")]
 pub struct RawOllama {
     /// The `ollama` command was found.
     #[serde(default)]
@@ -305,6 +312,7 @@ pub struct RawOllama {
 /// The embedding-model load test.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(expecting = "an object with the embedding test's results")]
 pub struct RawEmbedding {
     /// `success`, `skip`, `fail` or `timeout`.
     #[serde(default)]

@@ -1,0 +1,273 @@
+//! The `balanced` strategy (the default): the guide's phases with its gaps fixed.
+//!
+//! | phase | experiment | machines | why |
+//! |---|---|---|---|
+//! | `phase1` | `prerequisites`, parallel | every tier-1 machine; with none, every machine of the lowest tier whose report grants the prerequisites | the guide leaves phase 1 empty without a tier-1 machine |
+//! | `phase2` | `e0_e1_subset`, parallel | every tier-2 **and tier-3** machine whose report grants E0/E1 | the guide leaves tier 3 idle until phase 3 |
+//! | `phase2` | `data_generation`, parallel | every tier-1 machine | the guide's second tier-1 task |
+//! | `phase3` | `e2_full` or `e2_quantized` (as its report grants), not parallel | the best machine whose report grants E2: most GPU memory, then available RAM, then GFLOP/s, then host name | the guide takes the first tier-3 machine, or falls back to a tier-2 machine that may not be able to run E2 |
+//! | `phase3` | `e2_evaluation`, parallel | every other machine whose report grants E2 | the guide leaves them idle |
+//!
+//! E0 shares: each phase-2 machine's `share_percent` is in proportion to its GFLOP/s
+//! (measured, else estimated from the guide's `matrix_mult_time`; a machine with neither
+//! counts as the median of the others, or all count equally when none is known, with a
+//! warning). Shares are whole percentages summing to 100 by largest remainder, ties to the
+//! smaller host name; with `e0_configs` = N the same rule splits `0..N` into contiguous
+//! half-open ranges in phase-2 order. A phase no machine can run gets a warning.
+
+use super::machines::{Fleet, Member, round2};
+use super::output::{Assignment, ConfigRange, Experiment};
+use super::shares::{apportion, median, weight_units};
+use super::tiers::Tier;
+use super::{Phases, PlanOptions};
+use crate::rules::Phase;
+use std::cmp::Ordering;
+
+pub(crate) fn plan(fleet: &Fleet<'_>, options: &PlanOptions) -> Phases {
+    let mut phases = Phases {
+        phase1: prerequisites(fleet),
+        ..Phases::default()
+    };
+    let (phase2, e0_warnings) = phase2(fleet, options);
+    phases.phase2 = phase2;
+    phases.phase3 = phase3(fleet);
+    let gaps = [
+        (
+            &phases.phase1,
+            "phase1 is empty: no machine can run the prerequisites",
+        ),
+        (
+            &phases.phase2,
+            "phase2 is empty: no machine can run E0/E1 or generate data",
+        ),
+        (
+            &phases.phase3,
+            "phase3 is empty: no machine's report grants E2 fine-tuning (full or quantized)",
+        ),
+    ];
+    phases.warnings = gaps
+        .iter()
+        .filter(|(list, _)| list.is_empty())
+        .map(|(_, text)| (*text).to_owned())
+        .collect();
+    if !phases.phase2.is_empty() && phases.phase2.iter().all(|a| a.share_percent.is_none()) {
+        phases.warnings.push(
+            "phase2 has no machine that can run E0/E1: only data generation, E0 is not assigned"
+                .to_owned(),
+        );
+    }
+    phases.warnings.extend(e0_warnings);
+    let no_model: Vec<&str> = [&phases.phase2, &phases.phase3]
+        .into_iter()
+        .flatten()
+        .filter(|a| a.model.is_none())
+        .map(|a| a.machine.as_str())
+        .collect();
+    if !no_model.is_empty() {
+        phases.warnings.push(format!(
+            "no Phi-3 level fits the memory of {}: their assignments name no model",
+            list_hosts(&no_model)
+        ));
+    }
+    phases
+}
+
+fn prerequisites(fleet: &Fleet<'_>) -> Vec<Assignment> {
+    let capable = |m: &&Member<'_>| m.rule.is_some() && m.can(Phase::Prerequisites);
+    let Some(lowest) = fleet
+        .members
+        .iter()
+        .filter(capable)
+        .filter_map(|m| m.tier())
+        .min()
+    else {
+        return Vec::new();
+    };
+    let reason = if lowest == Tier::Tier1 {
+        "tier 1: runs the prerequisites with the embedding model".to_owned()
+    } else {
+        format!(
+            "no tier-1 machine: the prerequisites run on tier {}, the lowest tier that can run them",
+            lowest.number()
+        )
+    };
+    fleet
+        .members
+        .iter()
+        .filter(capable)
+        .filter(|m| m.tier() == Some(lowest))
+        .map(|m| {
+            m.assign(
+                Experiment::Prerequisites,
+                true,
+                &["prerequisites"],
+                reason.clone(),
+            )
+        })
+        .collect()
+}
+
+/// How a machine's E0 weight was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Basis {
+    Measured,
+    Estimated,
+    Median,
+    Equal,
+}
+
+fn phase2(fleet: &Fleet<'_>, options: &PlanOptions) -> (Vec<Assignment>, Vec<String>) {
+    let workers: Vec<&Member<'_>> = fleet
+        .members
+        .iter()
+        .filter(|m| matches!(m.tier(), Some(Tier::Tier2 | Tier::Tier3)) && m.can(Phase::E0E1))
+        .collect();
+    let mut known: Vec<f64> = workers.iter().filter_map(|m| m.gflops).collect();
+    let unknown: Vec<&str> = workers
+        .iter()
+        .filter(|m| m.gflops.is_none())
+        .map(|m| m.hostname())
+        .collect();
+    let fallback = median(&mut known);
+    let mut warnings = Vec::new();
+    if !unknown.is_empty() {
+        warnings.push(match fallback {
+            Some(median) => format!(
+                "no GFLOP/s in the reports of {}: their E0 shares assume the median of the others, {:.1} GFLOP/s",
+                list_hosts(&unknown),
+                median
+            ),
+            None => "no phase-2 report has GFLOP/s or matrix_mult_time: E0 is split equally".to_owned(),
+        });
+    }
+    let weighed: Vec<(f64, Basis)> = workers
+        .iter()
+        .map(|m| match (m.gflops, fallback) {
+            (Some(g), _) if m.gflops_measured => (g, Basis::Measured),
+            (Some(g), _) => (g, Basis::Estimated),
+            (None, Some(median)) => (median, Basis::Median),
+            (None, None) => (1.0, Basis::Equal),
+        })
+        .collect();
+    let units: Vec<u128> = weighed.iter().map(|(g, _)| weight_units(*g)).collect();
+    let names: Vec<&str> = workers.iter().map(|m| m.hostname()).collect();
+    let shares = apportion(&units, 100, &names);
+    let counts = options.e0_configs.map(|n| apportion(&units, n, &names));
+    let total: f64 = weighed.iter().map(|(g, _)| g).sum();
+    let mut start = 0u32;
+    let mut out = Vec::with_capacity(fleet.members.len());
+    for (i, m) in workers.iter().enumerate() {
+        let (gflops, basis) = weighed[i];
+        let basis = match basis {
+            Basis::Measured => "measured",
+            Basis::Estimated => "estimated from matrix_mult_time",
+            Basis::Median => "assumed: median of the others",
+            Basis::Equal => "assumed: equal shares",
+        };
+        let reason = format!(
+            "{}% of E0 for {:.1} of {:.1} GFLOP/s in phase 2 ({basis})",
+            shares[i], gflops, total
+        );
+        let mut a = m.assign(
+            Experiment::E0E1Subset,
+            true,
+            &["e0_optimization", "e1_retrieval"],
+            reason,
+        );
+        a.share_percent = Some(shares[i]);
+        if let Some(counts) = &counts {
+            let end = start + counts[i];
+            a.configs = Some(ConfigRange { start, end });
+            start = end;
+        }
+        out.push(a);
+    }
+    for m in fleet.in_tier(Tier::Tier1) {
+        out.push(m.assign(
+            Experiment::DataGeneration,
+            true,
+            &["data_generation"],
+            "tier 1: generates training data while E0/E1 run".to_owned(),
+        ));
+    }
+    (out, warnings)
+}
+
+/// Best first: most GPU memory, then available RAM, then GFLOP/s, then host name.
+fn e2_rank(a: &Member<'_>, b: &Member<'_>) -> Ordering {
+    let gpu = |m: &Member<'_>| m.gpu_memory_gb.unwrap_or(0.0);
+    let gflops = |m: &Member<'_>| m.gflops.unwrap_or(0.0);
+    gpu(b)
+        .total_cmp(&gpu(a))
+        .then_with(|| b.ram_available_gb().total_cmp(&a.ram_available_gb()))
+        .then_with(|| gflops(b).total_cmp(&gflops(a)))
+        .then_with(|| a.hostname().cmp(b.hostname()))
+}
+
+fn phase3(fleet: &Fleet<'_>) -> Vec<Assignment> {
+    let capable = || {
+        fleet
+            .members
+            .iter()
+            .filter(|m| m.rule.is_some() && m.can_e2())
+    };
+    let Some(best) = capable().min_by(|a, b| e2_rank(a, b)) else {
+        return Vec::new();
+    };
+    let full = best.can(Phase::E2Full);
+    let others = capable().count() - 1;
+    let gpu = match best.gpu_memory_gb {
+        Some(gb) => format!("{} GB GPU memory", round2(gb)),
+        None => "no GPU".to_owned(),
+    };
+    let gflops = match best.gflops {
+        Some(g) => format!("{g:.1} GFLOP/s"),
+        None => "GFLOP/s unknown".to_owned(),
+    };
+    let reason = format!(
+        "best of {} E2-capable machines ({gpu}, {} GB available RAM, {gflops}); its report grants E2 {}",
+        others + 1,
+        best.ram_available_gb(),
+        if full {
+            "at full precision"
+        } else {
+            "quantized"
+        }
+    );
+    let tasks: &'static [&'static str] = if others == 0 {
+        &["e2_finetuning", "e2_evaluation"]
+    } else {
+        &["e2_finetuning"]
+    };
+    let experiment = if full {
+        Experiment::E2Full
+    } else {
+        Experiment::E2Quantized
+    };
+    let mut out = vec![best.assign(experiment, false, tasks, reason)];
+    let evaluation = format!("can run E2: evaluates while {} fine-tunes", best.hostname());
+    out.extend(capable().filter(|m| !std::ptr::eq(*m, best)).map(|m| {
+        m.assign(
+            Experiment::E2Evaluation,
+            true,
+            &["e2_evaluation"],
+            evaluation.clone(),
+        )
+    }));
+    out
+}
+
+/// Up to five host names, then a count.
+fn list_hosts(hosts: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = hosts
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if hosts.len() > SHOWN {
+        text.push_str(&format!(" and {} more", hosts.len() - SHOWN));
+    }
+    text
+}

@@ -1,0 +1,205 @@
+//! The fleet as the strategies see it: each kept report with its tier, compute, GPU memory
+//! and training settings, computed once.
+
+use super::EMBEDDING_MODEL;
+use super::output::{Assignment, Excluded, Experiment, MachineRow, TierEntry, Tiers};
+use super::tiers::{Tier, TierRule, grants, guide_gpu_memory_gb, tier_rule};
+use crate::recommend::{QUANT_LEVELS, Settings, recommend};
+use crate::report::{Report, show_number};
+use crate::rules::{PHASE_RULES, Phase};
+use std::borrow::Cow;
+
+/// One planned machine: the facts the strategies read, copied out of the report so that
+/// their passes over a large fleet stay within a small, contiguous array.
+#[derive(Debug)]
+pub(crate) struct Member<'a> {
+    /// The report's file.
+    pub file: &'a str,
+    /// Host name.
+    pub hostname: String,
+    /// The stored verdict, by [`Phase::ALL`].
+    pub grants: [bool; 4],
+    /// The guide's tier rule, `None` when excluded.
+    pub rule: Option<&'static TierRule>,
+    /// Available RAM, GiB.
+    pub ram_available_gb: f64,
+    /// Free disk, GiB.
+    pub disk_free_gb: f64,
+    /// Measured or estimated GFLOP/s.
+    pub gflops: Option<f64>,
+    /// Whether `gflops` was measured rather than estimated.
+    pub gflops_measured: bool,
+    /// Largest discrete GPU memory, GiB.
+    pub gpu_memory_gb: Option<f64>,
+    /// The Ollama tag recommended for it.
+    pub model: Option<Cow<'static, str>>,
+    /// Per-step batch size.
+    pub batch_size: u32,
+    /// Gradient accumulation steps.
+    pub accumulation: u32,
+}
+
+impl<'a> Member<'a> {
+    /// The facts of a valid report; the report itself is not kept.
+    pub fn new(file: &'a str, report: &Report, settings: &Settings) -> Member<'a> {
+        let machine = &report.machine;
+        let rec = recommend(machine, settings);
+        Member {
+            file,
+            hostname: report.hostname.as_str().to_owned(),
+            grants: Phase::ALL.map(|p| grants(&report.capabilities, p)),
+            rule: tier_rule(&report.capabilities),
+            ram_available_gb: machine.system.ram_available_gb,
+            disk_free_gb: machine.system.disk_free_gb,
+            gflops: machine.benchmark.effective_gflops().filter(|g| *g > 0.0),
+            gflops_measured: machine.benchmark.gflops.is_some_and(|g| g > 0.0),
+            gpu_memory_gb: guide_gpu_memory_gb(&machine.system),
+            model: rec.ollama_model.map(shared_tag),
+            batch_size: rec.batch.batch_size,
+            accumulation: rec.batch.gradient_accumulation_steps,
+        }
+    }
+
+    pub fn hostname(&self) -> &str {
+        &self.hostname
+    }
+
+    pub fn tier(&self) -> Option<Tier> {
+        self.rule.map(|r| r.tier)
+    }
+
+    pub fn can(&self, phase: Phase) -> bool {
+        Phase::ALL
+            .iter()
+            .position(|&p| p == phase)
+            .is_some_and(|i| self.grants[i])
+    }
+
+    pub fn can_e2(&self) -> bool {
+        self.can(Phase::E2Full) || self.can(Phase::E2Quantized)
+    }
+
+    pub fn ram_available_gb(&self) -> f64 {
+        self.ram_available_gb
+    }
+
+    /// An assignment of this machine, with its model and training settings.
+    pub fn assign(
+        &self,
+        experiment: Experiment,
+        parallel: bool,
+        tasks: &'static [&'static str],
+        reason: String,
+    ) -> Assignment {
+        Assignment {
+            machine: self.hostname().to_owned(),
+            experiment,
+            parallel,
+            tasks,
+            model: if experiment.uses_embeddings() {
+                Some(Cow::Borrowed(EMBEDDING_MODEL))
+            } else {
+                self.model.clone()
+            },
+            batch_size: self.batch_size,
+            gradient_accumulation_steps: self.accumulation,
+            share_percent: None,
+            configs: None,
+            reason,
+        }
+    }
+}
+
+/// Every kept report, in input order.
+#[derive(Debug)]
+pub(crate) struct Fleet<'a> {
+    pub members: Vec<Member<'a>>,
+}
+
+impl<'a> Fleet<'a> {
+    /// Members of a tier, in input order.
+    pub fn in_tier(&self, tier: Tier) -> impl Iterator<Item = &Member<'a>> {
+        self.members.iter().filter(move |m| m.tier() == Some(tier))
+    }
+
+    /// The guide's `assign_workload` result.
+    pub fn tiers(&self) -> Tiers {
+        let mut tiers = Tiers::default();
+        for member in &self.members {
+            let Some(rule) = member.rule else { continue };
+            let list = match rule.tier {
+                Tier::Tier1 => &mut tiers.tier1,
+                Tier::Tier2 => &mut tiers.tier2,
+                Tier::Tier3 => &mut tiers.tier3,
+            };
+            list.push(TierEntry {
+                hostname: member.hostname().to_owned(),
+                tasks: rule.tasks,
+                model: rule.model,
+            });
+        }
+        tiers
+    }
+
+    pub fn rows(&self) -> Vec<MachineRow> {
+        self.members
+            .iter()
+            .map(|m| MachineRow {
+                hostname: m.hostname().to_owned(),
+                file: m.file.to_owned(),
+                tier: m.tier().map(Tier::number),
+                capabilities: Phase::ALL
+                    .into_iter()
+                    .filter(|&p| m.can(p))
+                    .map(Phase::key)
+                    .collect(),
+                ram_available_gb: m.ram_available_gb(),
+                gpu_memory_gb: m.gpu_memory_gb.map(round2),
+                gflops: m.gflops.map(round2),
+            })
+            .collect()
+    }
+
+    /// Machines the guide's tiers leave out, and why.
+    pub fn excluded(&self) -> Vec<Excluded> {
+        self.members
+            .iter()
+            .filter(|m| m.rule.is_none())
+            .map(|m| Excluded {
+                hostname: m.hostname().to_owned(),
+                file: m.file.to_owned(),
+                reason: exclusion_reason(m),
+            })
+            .collect()
+    }
+}
+
+/// Why a machine gets no work: its stored verdict grants nothing, and what the least
+/// demanding phase needs.
+fn exclusion_reason(m: &Member<'_>) -> String {
+    let rule = PHASE_RULES.iter().find(|r| r.phase == Phase::Prerequisites);
+    match rule {
+        Some(rule) => format!(
+            "its report grants no phase: the prerequisites need {} GB of available RAM and {} GB of free disk, it has {} GB and {} GB",
+            show_number(rule.min_ram_available_gb),
+            show_number(rule.min_disk_free_gb),
+            show_number(m.ram_available_gb),
+            show_number(m.disk_free_gb),
+        ),
+        None => "its report grants no phase".to_owned(),
+    }
+}
+
+/// The table's own copy of an Ollama tag, so that a fleet shares a handful of strings.
+fn shared_tag(tag: String) -> Cow<'static, str> {
+    QUANT_LEVELS
+        .iter()
+        .map(|level| level.ollama_tag)
+        .find(|known| *known == tag)
+        .map_or(Cow::Owned(tag), Cow::Borrowed)
+}
+
+/// Rounds to 2 decimals for display in the plan.
+pub(crate) fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}

@@ -1,0 +1,200 @@
+//! Fleet planning: many capability reports in, one phased execution plan out — the guide's
+//! `distribute_workload.py`, value for value (`seed`), or with its gaps fixed (`balanced`).
+//!
+//! The CLI (`llmcap plan`) and the web page both call [`plan_files`] with the files' base
+//! names and bytes, then [`plan_json`] or [`render_text`]; the plan is a pure function of the
+//! reports and the [`PlanOptions`], so the same reports give the same bytes everywhere.
+//!
+//! # Input
+//!
+//! | step | rule |
+//! |---|---|
+//! | order | files are sorted by name, then by content: the order they were given never matters |
+//! | parse | each file goes through [`parse_report`]; a bad file becomes one line in [`Plan::rejected`] and the others are still planned |
+//! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
+//! | newest per host | for each hostname the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
+//! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |
+//!
+//! # Strategies
+//!
+//! [`Strategy::Seed`] is the guide's `generate_execution_plan` (see [`seed`]);
+//! [`Strategy::Balanced`], the default, fixes its gaps (see [`balanced`]). Both fill the
+//! guide's keys (`phase1`, `phase2`, `phase3`; each entry `machine`, `experiment`,
+//! `parallel`) and add the same richer fields.
+//!
+//! # Output
+//!
+//! [`plan_json`] writes `distributed_plan.json`; [`render_text`] writes a table per phase and
+//! the warnings. In short (lists cut):
+//!
+//! ```json
+//! {
+//!   "phase1": [{"machine": "pi", "experiment": "prerequisites", "parallel": true,
+//!               "tasks": ["prerequisites"], "model": "sentence-transformers/all-MiniLM-L6-v2",
+//!               "batch_size": 1, "gradient_accumulation_steps": 16,
+//!               "reason": "tier 1: runs the prerequisites with the embedding model"}],
+//!   "phase2": [{"machine": "laptop", "experiment": "e0_e1_subset", "parallel": true, ...,
+//!               "share_percent": 12, "configs": {"start": 0, "end": 116}, "reason": "..."}],
+//!   "phase3": [{"machine": "workstation", "experiment": "e2_full", "parallel": false, ...}],
+//!   "strategy": "balanced",
+//!   "options": {"e0_configs": 1000, "target_batch_size": 16},
+//!   "tiers": {"tier1": [{"hostname": "pi", "tasks": [...], "model": "embeddings_only"}], ...},
+//!   "machines": [{"hostname": "pi", "file": "capability_report_pi.json", "tier": 1, ...}],
+//!   "excluded": [{"hostname": "tiny", "file": "...", "reason": "..."}],
+//!   "rejected": [{"file": "notes.json", "error": "notes.json: not valid JSON at ..."}],
+//!   "duplicates": [{"file": "pi-copy.json", "hostname": "pi", "duplicate_of": "..."}],
+//!   "replaced": [{"file": "...", "hostname": "laptop", "timestamp": "...", "kept_file": "...",
+//!                 "kept_timestamp": "..."}],
+//!   "warnings": ["..."]
+//! }
+//! ```
+//!
+//! A plan with [`Plan::reports_used`] = 0 means no usable report was given.
+
+pub mod balanced;
+mod machines;
+mod merge;
+mod output;
+mod render;
+pub mod seed;
+mod shares;
+mod tiers;
+
+pub use merge::ReportFile;
+pub use output::{
+    Assignment, ConfigRange, Duplicate, Excluded, Experiment, MachineRow, Plan, Rejected, Replaced,
+    TierEntry, Tiers,
+};
+pub use render::{plan_json, render_text};
+pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};
+
+use crate::recommend::{DEFAULT_TARGET_BATCH_SIZE, Settings};
+#[cfg(doc)]
+use crate::report::parse_report;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// The embedding model of the prerequisites (P1-P3): the guide's `embeddings_only`.
+pub const EMBEDDING_MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";
+
+/// How the phases are filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// The guide's fixes: every capable machine works, E0 is sharded by compute, E2 goes to
+    /// the best capable machine.
+    #[default]
+    Balanced,
+    /// The guide's `generate_execution_plan`, value for value.
+    Seed,
+}
+
+impl Strategy {
+    /// Every strategy, default first.
+    pub const ALL: [Strategy; 2] = [Strategy::Balanced, Strategy::Seed];
+
+    /// The name used on the command line and in the plan.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Balanced => "balanced",
+            Strategy::Seed => "seed",
+        }
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A strategy name that is not one of [`Strategy::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown strategy {0:?}, expected \"balanced\" or \"seed\"")]
+pub struct UnknownStrategy(pub String);
+
+impl FromStr for Strategy {
+    type Err = UnknownStrategy;
+
+    fn from_str(name: &str) -> Result<Strategy, UnknownStrategy> {
+        Strategy::ALL
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .ok_or_else(|| UnknownStrategy(name.to_owned()))
+    }
+}
+
+/// Everything besides the reports that the plan depends on; echoed in [`Plan::options`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct PlanOptions {
+    /// How the phases are filled (written once, as [`Plan::strategy`]).
+    #[serde(skip_serializing)]
+    pub strategy: Strategy,
+    /// Number of E0 parameter configurations: with it, each phase-2 machine of the balanced
+    /// strategy gets an explicit half-open index range, and the ranges cover `0..N` once.
+    pub e0_configs: Option<u32>,
+    /// Effective batch size that gradient accumulation aims for.
+    pub target_batch_size: u32,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            strategy: Strategy::Balanced,
+            e0_configs: None,
+            target_batch_size: DEFAULT_TARGET_BATCH_SIZE,
+        }
+    }
+}
+
+/// Reads, merges and plans report files: the one entry point of the CLI and the page.
+///
+/// `files` are base names and contents, in any order. Never panics, whatever the bytes.
+pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
+    let settings = Settings {
+        target_batch_size: options.target_batch_size,
+    };
+    let intake = merge::intake(files, &settings);
+    let mut warnings = merge::input_warnings(&intake);
+    let fleet = machines::Fleet {
+        members: intake.kept,
+    };
+    let excluded = fleet.excluded();
+    warnings.extend(
+        excluded
+            .iter()
+            .map(|e| format!("{}: excluded, {}", e.hostname, e.reason)),
+    );
+    let phases = match options.strategy {
+        Strategy::Seed => seed::plan(&fleet, options),
+        Strategy::Balanced => balanced::plan(&fleet, options),
+    };
+    warnings.extend(phases.warnings);
+    Plan {
+        phase1: phases.phase1,
+        phase2: phases.phase2,
+        phase3: phases.phase3,
+        strategy: options.strategy,
+        options: *options,
+        tiers: fleet.tiers(),
+        machines: fleet.rows(),
+        excluded,
+        rejected: intake.rejected,
+        duplicates: intake.duplicates,
+        replaced: intake.replaced,
+        warnings,
+    }
+}
+
+/// The phases a strategy fills, and what it warns about.
+#[derive(Debug, Default)]
+pub(crate) struct Phases {
+    pub phase1: Vec<Assignment>,
+    pub phase2: Vec<Assignment>,
+    pub phase3: Vec<Assignment>,
+    pub warnings: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests;

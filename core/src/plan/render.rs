@@ -1,0 +1,188 @@
+//! The plan as bytes: `distributed_plan.json` and the terminal's tables, shared by the CLI,
+//! the page and the tests so that all show the same thing.
+
+use super::output::{Assignment, Plan};
+use std::fmt::Write;
+
+/// The plan as `distributed_plan.json`: pretty JSON with 2-space indents and a final newline.
+///
+/// Deterministic: the same plan gives the same bytes on every platform (keys in a fixed
+/// order, numbers written by `serde_json`'s shortest round-trip formatting).
+pub fn plan_json(plan: &Plan) -> String {
+    match serde_json::to_string_pretty(plan) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // The plan holds only strings, numbers, booleans and lists: serializing cannot fail.
+        Err(error) => format!("{{\"error\": {:?}}}\n", error.to_string()),
+    }
+}
+
+/// Cells wider than this are shortened with `…` (the reason, last, is never shortened).
+const MAX_CELL: usize = 42;
+
+/// The plan for a terminal: a table per phase, then exclusions, replaced and rejected files,
+/// and the warnings. Control characters from file names are escaped.
+pub fn render_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    let files =
+        plan.machines.len() + plan.rejected.len() + plan.duplicates.len() + plan.replaced.len();
+    let _ = writeln!(
+        out,
+        "Plan ({} strategy): {} from {}",
+        plan.strategy,
+        count(plan.machines.len(), "machine"),
+        count(files, "file")
+    );
+    let titles = [
+        "prerequisites (P1-P3)",
+        "E0/E1 and data generation",
+        "E2 fine-tuning",
+    ];
+    for ((number, list), title) in plan.phases().into_iter().zip(titles) {
+        let _ = writeln!(out, "\nPhase {number}: {title}");
+        if list.is_empty() {
+            out.push_str("  (no machine)\n");
+        } else {
+            table(&mut out, &header(), list.iter().map(row).collect());
+        }
+    }
+    section(
+        &mut out,
+        "Excluded",
+        plan.excluded
+            .iter()
+            .map(|e| format!("{} ({}): {}", e.hostname, e.file, e.reason)),
+    );
+    section(
+        &mut out,
+        "Replaced",
+        plan.replaced.iter().map(|r| {
+            format!(
+                "{} ({}) by {} ({}) for {}",
+                r.file, r.timestamp, r.kept_file, r.kept_timestamp, r.hostname
+            )
+        }),
+    );
+    section(
+        &mut out,
+        "Duplicates",
+        plan.duplicates
+            .iter()
+            .map(|d| format!("{} is the same report as {}", d.file, d.duplicate_of)),
+    );
+    section(
+        &mut out,
+        "Rejected",
+        plan.rejected.iter().map(|r| r.error.clone()),
+    );
+    section(&mut out, "Warnings", plan.warnings.iter().cloned());
+    out
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn header() -> Vec<String> {
+    [
+        "machine",
+        "experiment",
+        "parallel",
+        "model",
+        "batch",
+        "accum",
+        "E0 %",
+        "configs",
+        "reason",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+fn row(a: &Assignment) -> Vec<String> {
+    vec![
+        a.machine.clone(),
+        a.experiment.as_str().to_owned(),
+        if a.parallel { "yes" } else { "no" }.to_owned(),
+        a.model.as_deref().unwrap_or("-").to_owned(),
+        a.batch_size.to_string(),
+        a.gradient_accumulation_steps.to_string(),
+        a.share_percent.map_or("-".to_owned(), |s| s.to_string()),
+        a.configs
+            .map_or("-".to_owned(), |c| format!("{}..{}", c.start, c.end)),
+        a.reason.clone(),
+    ]
+}
+
+fn table(out: &mut String, header: &[String], rows: Vec<Vec<String>>) {
+    let last = header.len() - 1;
+    let cell = |i: usize, text: &str| {
+        let text = escape(text);
+        if i == last { text } else { shorten(&text) }
+    };
+    let rows: Vec<Vec<String>> = std::iter::once(header.to_vec())
+        .chain(rows)
+        .map(|r| r.iter().enumerate().map(|(i, c)| cell(i, c)).collect())
+        .collect();
+    let mut widths = vec![0; header.len()];
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    for r in &rows {
+        out.push(' ');
+        for (i, c) in r.iter().enumerate() {
+            out.push(' ');
+            out.push_str(c);
+            if i < last {
+                let pad = widths[i] - c.chars().count();
+                out.extend(std::iter::repeat_n(' ', pad + 1));
+            }
+        }
+        out.push('\n');
+    }
+}
+
+fn section(out: &mut String, title: &str, lines: impl Iterator<Item = String>) {
+    let lines: Vec<String> = lines.collect();
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{title} ({})", lines.len());
+    for line in lines {
+        let _ = writeln!(out, "  {}", escape(&line));
+    }
+}
+
+/// Escapes control characters so no file name can move the cursor or clear the screen.
+fn escape(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= MAX_CELL {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(MAX_CELL - 1).collect();
+    short.push('…');
+    short
+}

@@ -1,0 +1,410 @@
+use super::*;
+use serde_json::json;
+
+const EPYC: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
+const H200: &str = include_str!("../../../tests/fixtures/seed-reports/h200-16core-offline.json");
+
+/// A report: host, available RAM, verdict `[prerequisites, e0_e1, e2_full, e2_quantized]`,
+/// measured GFLOP/s, GPU memory in MiB, local time.
+fn report(
+    host: &str,
+    ram: f64,
+    verdict: [bool; 4],
+    gflops: Option<f64>,
+    vram_mib: Option<u64>,
+    time: &str,
+) -> String {
+    let gpus: Vec<_> = vram_mib
+        .map(|mib| json!({"vendor": "nvidia", "name": "GPU", "vram_total_mib": mib}))
+        .into_iter()
+        .collect();
+    json!({
+        "schema_version": 1,
+        "timestamp": time,
+        "hostname": host,
+        "system": {"cpu_count": 4, "ram_gb": ram + 1.0, "ram_available_gb": ram,
+                   "disk_free_gb": 100.0, "gpus": gpus},
+        "benchmark": {"matrix_mult_time": 5.0, "gflops": gflops},
+        "capabilities": {"prerequisites": verdict[0], "e0_e1": verdict[1],
+                         "e2_full": verdict[2], "e2_quantized": verdict[3]},
+    })
+    .to_string()
+}
+
+const T: &str = "2026-11-27 10:00:00";
+const FULL: [bool; 4] = [true, true, true, false];
+const QUANT: [bool; 4] = [true, true, false, true];
+const E0: [bool; 4] = [true, true, false, false];
+const PRE: [bool; 4] = [true, false, false, false];
+const NONE: [bool; 4] = [false; 4];
+
+fn plan_of(files: &[(&str, String)], options: &PlanOptions) -> Plan {
+    let files: Vec<ReportFile<'_>> = files
+        .iter()
+        .map(|(name, text)| ReportFile {
+            name,
+            bytes: text.as_bytes(),
+        })
+        .collect();
+    plan_files(&files, options)
+}
+
+fn balanced(files: &[(&str, String)]) -> Plan {
+    plan_of(files, &PlanOptions::default())
+}
+
+fn seed(files: &[(&str, String)]) -> Plan {
+    plan_of(
+        files,
+        &PlanOptions {
+            strategy: Strategy::Seed,
+            ..PlanOptions::default()
+        },
+    )
+}
+
+fn who(list: &[Assignment]) -> Vec<(&str, &str)> {
+    list.iter()
+        .map(|a| (a.machine.as_str(), a.experiment.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_real_reports_share_a_hostname_and_the_newest_is_kept() {
+    let plan = balanced(&[("h200.json", H200.into()), ("epyc.json", EPYC.into())]);
+    assert_eq!(plan.machines.len(), 1);
+    assert_eq!(
+        plan.machines[0].file, "epyc.json",
+        "03:04:16 is newer than 03:02:47"
+    );
+    assert_eq!(plan.replaced.len(), 1);
+    let r = &plan.replaced[0];
+    assert_eq!(
+        (r.file.as_str(), r.kept_file.as_str()),
+        ("h200.json", "epyc.json")
+    );
+    assert_eq!(
+        (r.timestamp.as_str(), r.kept_timestamp.as_str()),
+        ("2026-11-27 03:02:47", "2026-11-27 03:04:16")
+    );
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("vm: kept") && w.contains("h200.json")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn an_equal_report_in_another_layout_is_a_duplicate_not_a_replacement() {
+    let compact = report("a", 8.0, E0, Some(10.0), None, T);
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&compact).unwrap())
+            .unwrap();
+    let plan = balanced(&[("b.json", pretty), ("a.json", compact)]);
+    assert_eq!(plan.machines.len(), 1);
+    assert_eq!(
+        plan.machines[0].file, "a.json",
+        "a tie goes to the first name"
+    );
+    assert!(plan.replaced.is_empty());
+    assert_eq!(plan.duplicates.len(), 1);
+    assert_eq!(plan.duplicates[0].file, "b.json");
+    assert_eq!(plan.duplicates[0].duplicate_of, "a.json");
+}
+
+#[test]
+fn utc_decides_when_every_report_of_the_host_has_it() {
+    // Local time went back an hour (daylight saving) while UTC went forward.
+    let with_utc = |local: &str, utc: &str, ram: f64| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&report("a", ram, E0, None, None, local)).unwrap();
+        v["timestamp_utc"] = json!(utc);
+        v.to_string()
+    };
+    let older = with_utc("2026-10-25 02:30:00", "2026-10-25T00:30:00Z", 8.0);
+    let newer = with_utc("2026-10-25 02:10:00", "2026-10-25T01:10:00Z", 9.0);
+    let plan = balanced(&[("1.json", older.clone()), ("2.json", newer)]);
+    assert_eq!(plan.machines[0].file, "2.json");
+    assert_eq!(plan.replaced[0].timestamp, "2026-10-25T00:30:00Z");
+    // Without UTC on one of them, local time decides.
+    let local_only = report("a", 9.0, E0, None, None, "2026-10-25 02:10:00");
+    let plan = balanced(&[("1.json", older), ("2.json", local_only)]);
+    assert_eq!(plan.machines[0].file, "1.json");
+}
+
+#[test]
+fn rejected_files_do_not_stop_the_others() {
+    let plan = balanced(&[
+        ("good.json", report("a", 8.0, E0, Some(10.0), None, T)),
+        ("bad.json", "{\"hostname\": 42}".into()),
+        ("empty.json", String::new()),
+    ]);
+    assert_eq!(plan.machines.len(), 1);
+    let errors: Vec<&str> = plan.rejected.iter().map(|r| r.error.as_str()).collect();
+    assert!(
+        errors[0].starts_with("bad.json: field `hostname`"),
+        "{errors:?}"
+    );
+    assert!(errors[1].starts_with("empty.json: "), "{errors:?}");
+    assert!(
+        plan.warnings[0].ends_with("reports: 2 of 3 (see `rejected`)"),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn the_guides_gpu_text_counts_as_gpu_memory() {
+    let h200 = report_system(H200);
+    assert_eq!(
+        guide_gpu_memory_gb(&h200).map(|g| (g * 10.0).round()),
+        Some(1404.0)
+    );
+    let mut two = h200.clone();
+    two.gpu = Some("GeForce GTX 1080, 8192 MiB\nNVIDIA A100, 81920 MiB".into());
+    assert_eq!(guide_gpu_memory_gb(&two), Some(80.0));
+    two.gpu = Some("Apple Silicon (Neural Engine available)".into());
+    assert_eq!(guide_gpu_memory_gb(&two), None);
+}
+
+fn report_system(json: &str) -> crate::report::System {
+    crate::report::parse_report("r.json", json.as_bytes())
+        .unwrap()
+        .machine
+        .system
+}
+
+#[test]
+fn balanced_runs_prerequisites_on_the_lowest_capable_tier() {
+    let plan = balanced(&[
+        ("a.json", report("big", 64.0, FULL, Some(100.0), None, T)),
+        ("b.json", report("mid", 8.0, QUANT, Some(20.0), None, T)),
+    ]);
+    assert_eq!(who(&plan.phase1), [("mid", "prerequisites")]);
+    assert!(plan.phase1[0].reason.contains("tier 2"));
+    // The guide leaves phase 1 empty here, and says why.
+    let guide = seed(&[
+        ("a.json", report("big", 64.0, FULL, Some(100.0), None, T)),
+        ("b.json", report("mid", 8.0, QUANT, Some(20.0), None, T)),
+    ]);
+    assert!(guide.phase1.is_empty());
+    assert!(
+        guide
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("phase1 is empty"))
+    );
+}
+
+#[test]
+fn balanced_shares_e0_by_compute_across_tiers_2_and_3() {
+    let options = PlanOptions {
+        e0_configs: Some(10),
+        ..PlanOptions::default()
+    };
+    let plan = plan_of(
+        &[
+            ("a.json", report("big", 64.0, FULL, Some(60.0), None, T)),
+            ("b.json", report("mid", 8.0, E0, Some(30.0), None, T)),
+            ("c.json", report("pi", 3.5, PRE, Some(1.0), None, T)),
+        ],
+        &options,
+    );
+    let shares: Vec<_> = plan
+        .phase2
+        .iter()
+        .map(|a| (a.machine.as_str(), a.share_percent, a.configs))
+        .collect();
+    assert_eq!(
+        shares,
+        [
+            ("big", Some(67), Some(ConfigRange { start: 0, end: 7 })),
+            ("mid", Some(33), Some(ConfigRange { start: 7, end: 10 })),
+            ("pi", None, None),
+        ]
+    );
+    assert_eq!(plan.phase2[2].experiment, Experiment::DataGeneration);
+}
+
+#[test]
+fn a_missing_benchmark_counts_as_the_median_with_a_warning() {
+    let mut no_bench: serde_json::Value =
+        serde_json::from_str(&report("c", 8.0, E0, None, None, T)).unwrap();
+    no_bench["benchmark"] = json!({"matrix_mult_time": null});
+    let plan = balanced(&[
+        ("a.json", report("a", 8.0, E0, Some(10.0), None, T)),
+        ("b.json", report("b", 8.0, E0, Some(30.0), None, T)),
+        ("c.json", no_bench.to_string()),
+    ]);
+    let shares: Vec<_> = plan.phase2.iter().map(|a| a.share_percent).collect();
+    assert_eq!(shares, [Some(17), Some(50), Some(33)]);
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("no GFLOP/s in the reports of c") && w.contains("20.0")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn e2_goes_to_the_most_gpu_memory_then_ram_then_compute() {
+    let plan = balanced(&[
+        ("a.json", report("ram", 120.0, FULL, Some(500.0), None, T)),
+        (
+            "b.json",
+            report("gpu", 14.0, FULL, Some(50.0), Some(24576), T),
+        ),
+        ("c.json", report("q", 7.0, QUANT, Some(10.0), None, T)),
+        ("d.json", report("e0", 5.5, E0, Some(10.0), None, T)),
+    ]);
+    assert_eq!(
+        who(&plan.phase3),
+        [
+            ("gpu", "e2_full"),
+            ("ram", "e2_evaluation"),
+            ("q", "e2_evaluation")
+        ]
+    );
+    assert!(!plan.phase3[0].parallel && plan.phase3[1].parallel);
+    let tie = balanced(&[
+        ("a.json", report("b-host", 16.0, FULL, Some(50.0), None, T)),
+        ("b.json", report("a-host", 16.0, FULL, Some(50.0), None, T)),
+    ]);
+    assert_eq!(tie.phase3[0].machine, "a-host", "ties go to the host name");
+}
+
+#[test]
+fn e2_never_goes_to_a_machine_that_cannot_run_it() {
+    let files = [
+        ("a.json", report("e0-only", 5.5, E0, Some(10.0), None, T)),
+        ("b.json", report("pi", 3.2, PRE, Some(1.0), None, T)),
+    ];
+    let plan = balanced(&files);
+    assert!(plan.phase3.is_empty());
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.starts_with("phase3 is empty"))
+    );
+    // The guide's fallback does, and the seed plan warns about it.
+    let guide = seed(&files);
+    assert_eq!(who(&guide.phase3), [("e0-only", "e2_quantized")]);
+    assert!(guide.warnings.iter().any(|w| w.contains("cannot run E2")));
+}
+
+#[test]
+fn machines_that_can_run_nothing_are_excluded_with_the_reason() {
+    let plan = balanced(&[("a.json", report("tiny", 1.5, NONE, None, None, T))]);
+    assert_eq!(plan.reports_used(), 1);
+    assert_eq!(plan.excluded.len(), 1);
+    assert!(
+        plan.excluded[0].reason.contains("3 GB of available RAM")
+            && plan.excluded[0].reason.contains("it has 1.5 GB"),
+        "{}",
+        plan.excluded[0].reason
+    );
+    assert_eq!(plan.warnings.len(), 4, "{:?}", plan.warnings);
+}
+
+#[test]
+fn assignments_carry_model_batch_and_reason() {
+    let plan = balanced(&[
+        (
+            "a.json",
+            report("big", 64.0, FULL, Some(60.0), Some(24576), T),
+        ),
+        ("c.json", report("pi", 3.5, PRE, Some(1.0), None, T)),
+    ]);
+    let pre = &plan.phase1[0];
+    assert_eq!(pre.model.as_deref(), Some(EMBEDDING_MODEL));
+    let e2 = &plan.phase3[0];
+    assert_eq!(e2.model.as_deref(), Some("phi3:3.8b-mini-4k-instruct-fp16"));
+    assert_eq!((e2.batch_size, e2.gradient_accumulation_steps), (4, 4));
+    for a in plan.phase1.iter().chain(&plan.phase2).chain(&plan.phase3) {
+        assert!(!a.reason.is_empty() && !a.reason.contains('\n'), "{a:?}");
+    }
+}
+
+#[test]
+fn json_starts_with_the_guides_keys_and_is_stable() {
+    let files = [
+        ("a.json", report("big", 64.0, FULL, Some(60.0), None, T)),
+        ("c.json", report("pi", 3.5, PRE, Some(1.0), None, T)),
+    ];
+    let text = plan_json(&balanced(&files));
+    assert!(
+        text.starts_with("{\n  \"phase1\": [\n    {\n      \"machine\": \"pi\",\n      \"experiment\": \"prerequisites\",\n      \"parallel\": true,"),
+        "{text}"
+    );
+    assert!(text.ends_with("}\n"));
+    let reversed = [files[1].clone(), files[0].clone()];
+    assert_eq!(plan_json(&balanced(&reversed)), text);
+    let top_keys: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("  \""))
+        .filter_map(|l| l.split('"').next())
+        .collect();
+    assert_eq!(
+        top_keys,
+        [
+            "phase1",
+            "phase2",
+            "phase3",
+            "strategy",
+            "options",
+            "tiers",
+            "machines",
+            "excluded",
+            "rejected",
+            "duplicates",
+            "replaced",
+            "warnings"
+        ]
+    );
+}
+
+#[test]
+fn text_has_a_table_per_phase_and_escapes_file_names() {
+    let plan = balanced(&[
+        ("a.json", report("big", 64.0, FULL, Some(60.0), None, T)),
+        ("evil\u{1b}[2J.json", "not json".into()),
+    ]);
+    let text = render_text(&plan);
+    for heading in [
+        "Phase 1:",
+        "Phase 2:",
+        "Phase 3:",
+        "Rejected (1)",
+        "Warnings (",
+    ] {
+        assert!(text.contains(heading), "{heading} in\n{text}");
+    }
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("evil\\u{1b}[2J.json"), "{text}");
+}
+
+#[test]
+fn strategies_parse_from_their_names() {
+    assert_eq!("seed".parse(), Ok(Strategy::Seed));
+    assert_eq!("balanced".parse(), Ok(Strategy::Balanced));
+    let err = "fast".parse::<Strategy>().unwrap_err().to_string();
+    assert!(
+        err.contains("\"fast\"") && err.contains("balanced"),
+        "{err}"
+    );
+}
+
+#[test]
+fn folders_never_reach_the_plan() {
+    let text = report("a", 8.0, E0, Some(10.0), None, T);
+    let via_paths = balanced(&[
+        ("/home/me/reports/a.json", text.clone()),
+        ("C:\\Users\\me\\bad.json", "[]".into()),
+    ]);
+    let via_names = balanced(&[("a.json", text), ("bad.json", "[]".into())]);
+    assert_eq!(plan_json(&via_paths), plan_json(&via_names));
+    assert!(!plan_json(&via_paths).contains("home"));
+}

@@ -1,0 +1,237 @@
+//! `llmcap probe` end to end: the JSON it prints, decoded with types of this test's own, so
+//! that an accidental change of the wire format breaks here.
+
+use crate::common::{llmcap, quick_probe, stderr, stdout};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ReportV1 {
+    timestamp: String,
+    hostname: String,
+    system: SystemV1,
+    benchmark: BenchmarkV1,
+    capabilities: CapabilitiesV1,
+    schema_version: u32,
+    tool: ToolV1,
+    timestamp_utc: String,
+    ollama: OllamaV1,
+    embedding: EmbeddingV1,
+    checks: BTreeMap<String, Vec<CheckV1>>,
+    recommendations: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    warnings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct SystemV1 {
+    platform: String,
+    processor: String,
+    architecture: String,
+    python_version: Option<String>,
+    cpu_count: u32,
+    cpu_count_physical: Option<u32>,
+    ram_gb: f64,
+    ram_available_gb: f64,
+    disk_free_gb: f64,
+    gpu: Option<String>,
+    gpu_type: Option<String>,
+    os: Option<String>,
+    kernel: Option<String>,
+    cpu_brand: Option<String>,
+    ram_available_host_gb: Option<f64>,
+    memory_limit_gb: Option<f64>,
+    disk_path: Option<String>,
+    disk_mount: Option<String>,
+    #[serde(default)]
+    gpus: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct BenchmarkV1 {
+    matrix_mult_time: Option<f64>,
+    operations_per_second: Option<f64>,
+    status: String,
+    gflops: Option<f64>,
+    seconds_per_product_median: Option<f64>,
+    seconds_per_round_median: Option<f64>,
+    rounds: Option<u64>,
+    matrix_size: Option<u64>,
+    threads: Option<u64>,
+    budget_seconds: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CapabilitiesV1 {
+    prerequisites: bool,
+    e0_e1: bool,
+    e2_full: bool,
+    e2_quantized: bool,
+    model_recommendations: Vec<String>,
+    notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ToolV1 {
+    name: String,
+    version: String,
+    target: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct OllamaV1 {
+    installed: bool,
+    version: Option<String>,
+    host: Option<String>,
+    server_reachable: bool,
+    models: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct EmbeddingV1 {
+    status: String,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct CheckV1 {
+    requirement: String,
+    required: String,
+    actual: String,
+    pass: bool,
+    level: String,
+    source: String,
+}
+
+#[test]
+fn json_output_has_the_documented_shape_and_is_the_saved_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = quick_probe(dir.path(), "probe-test");
+    let report: ReportV1 = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(report.hostname, "probe-test");
+    assert_eq!(report.tool.name, "llmcap");
+    assert!(report.system.ram_available_gb <= report.system.ram_gb);
+    assert!(report.system.cpu_count >= 1);
+    assert!(report.benchmark.gflops.unwrap() > 0.0);
+    assert_eq!(report.benchmark.status, "success");
+    assert_eq!(report.embedding.status, "skip");
+    for phase in ["prerequisites", "e0_e1", "e2_full", "e2_quantized"] {
+        assert!(!report.checks[phase].is_empty(), "{phase}");
+    }
+    // The guide's values are rounded to two decimals, as its script does.
+    for value in [
+        report.system.ram_gb,
+        report.system.ram_available_gb,
+        report.system.disk_free_gb,
+    ] {
+        assert_eq!((value * 100.0).round() / 100.0, value);
+    }
+    let saved =
+        std::fs::read_to_string(dir.path().join("capability_report_probe-test.json")).unwrap();
+    assert_eq!(saved, json);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary files left behind"
+    );
+}
+
+#[test]
+fn readable_output_says_what_to_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = llmcap(&[
+        "probe",
+        "--skip-embedding",
+        "--skip-benchmark",
+        "--quiet",
+        "--hostname",
+        "h",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    let text = stdout(&output);
+    assert!(text.contains("Experiment capabilities"), "{text}");
+    assert!(text.contains("What to install"), "{text}");
+    assert!(text.contains("Report saved to:"), "{text}");
+    assert!(text.contains("not run (--skip-benchmark)"), "{text}");
+    assert!(stderr(&output).is_empty(), "--quiet: {}", stderr(&output));
+}
+
+#[test]
+fn progress_goes_to_stderr_unless_quiet() {
+    let output = llmcap(&[
+        "probe",
+        "--skip-embedding",
+        "--skip-benchmark",
+        "--no-save",
+        "--json",
+    ]);
+    assert!(stderr(&output).contains("[1/2]"), "{}", stderr(&output));
+    let _: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+}
+
+#[test]
+fn a_hostname_cannot_escape_the_output_folder() {
+    let output = llmcap(&[
+        "probe",
+        "--skip-embedding",
+        "--skip-benchmark",
+        "--hostname",
+        "../evil",
+        "-o",
+        "/tmp",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--hostname"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_unwritable_output_folder_is_exit_code_2() {
+    let output = llmcap(&[
+        "probe",
+        "--skip-embedding",
+        "--skip-benchmark",
+        "-q",
+        "-o",
+        "/proc/llmcap-cannot-write",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("error: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn version_names_the_target() {
+    let text = stdout(&llmcap(&["--version"]));
+    assert!(text.starts_with("llmcap "), "{text}");
+    assert!(text.contains(std::env::consts::ARCH), "{text}");
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let text = stdout(&llmcap(&["probe", "--help"]));
+    assert!(text.contains("Exit codes"), "{text}");
+}
