@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static site in www/: the Yew app (web/) compiled to wasm by wasm-pack into
-# www/pkg/, shrunk by binaryen's wasm-opt, and embedded in a JavaScript module, because the
+# www/pkg/, shrunk by binaryen's wasm-opt, and embedded in a JavaScript module (one character
+# per byte, scripts/embed-wasm.mjs), because the
 # page's Content-Security-Policy (connect-src 'none') forbids fetching a .wasm file.
 # Prints the size of what the browser downloads, raw and gzipped (gzip -9).
 #
@@ -34,12 +35,7 @@ wasm-opt -Oz --strip-debug --strip-producers \
   --strip-target-features -o "$KEEP/llmcap_web_bg.wasm" "$WASM"
 rm -f "$WASM" "$PKG/.gitignore"
 
-{
-  printf '// The page'"'"'s wasm, base64: the Content-Security-Policy forbids fetching it.\nexport default "'
-  base64 -w0 "$KEEP/llmcap_web_bg.wasm"
-  printf '";\n'
-} >"$PKG/llmcap_web_bg.wasm.js.tmp"
-mv "$PKG/llmcap_web_bg.wasm.js.tmp" "$PKG/llmcap_web_bg.wasm.js"
+node scripts/embed-wasm.mjs "$KEEP/llmcap_web_bg.wasm" "$PKG/llmcap_web_bg.wasm.js"
 
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }

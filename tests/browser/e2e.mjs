@@ -14,9 +14,8 @@ import { launch, dropFiles, BASE_URL } from './browser.mjs';
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
 const SEED = join(ROOT, 'tests/fixtures/seed-reports');
-const BAD = join(ROOT, 'tests/fixtures/web');
 const EXAMPLES = join(ROOT, 'www/examples');
-const SHARED_BAD = join(ROOT, 'tests/fixtures/bad'); // the planning corpus, once it exists
+const BAD = join(ROOT, 'tests/fixtures/bad'); // the bad-report corpus shared with llmcap plan's tests
 const LLMCAP_BIN = process.env.LLMCAP_BIN;
 const ORIGIN = new URL(BASE_URL).origin;
 // Everything the page may request: its own files, nothing else.
@@ -111,8 +110,11 @@ test('the page states its privacy rule and its policy forbids connections', asyn
   problems.length = 0;
 });
 
-const good = [join(SEED, 'h200-16core-offline.json'), ...files(EXAMPLES, '.json').filter((f) => !f.includes('gpu-h200'))];
-const bad = [...files(BAD), ...(existsSync(SHARED_BAD) ? files(SHARED_BAD) : [])];
+// The corpus's two reports of host `twin` are valid: the newer is used, the older set aside.
+const twins = [join(BAD, 'same-host-newer.json'), join(BAD, 'same-host-older.json')];
+const good = [join(SEED, 'h200-16core-offline.json'), ...files(EXAMPLES, '.json').filter((f) => !f.includes('gpu-h200')), twins[0]];
+const notes = join(scratch, 'notes.txt');
+const bad = [...files(BAD, '.json').filter((f) => !twins.includes(f)), notes];
 const huge = join(scratch, 'huge.json');
 const htmlName = join(scratch, '<img src=x onerror=window.__xss2=1>.json');
 let loaded = [];
@@ -120,14 +122,17 @@ let loaded = [];
 test('reports picked with the file input: good ones used, bad ones rejected with their error', async () => {
   writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024, 0x20));
   writeFileSync(htmlName, readFileSync(join(SEED, 'epyc-2core.json')));
-  const picked = [...good, ...bad, huge, htmlName];
+  writeFileSync(notes, 'hostname: lab-pi\nram: 4 GB\nthis is a note, not a report\n');
+  const picked = [...good, twins[1], ...bad, huge, htmlName];
   await page.setInputFiles('#file-input', picked);
   loaded = picked;
-  await page.waitForFunction((n) => document.querySelectorAll('.file-list li').length === n, picked.length);
+  await page.waitForFunction((n) => document.getElementById('file-summary')?.innerText.startsWith(`${n} file(s):`), picked.length);
+  assert.match(await summary(), new RegExp(`^${picked.length} file\\(s\\): ${good.length} used, ${bad.length + 1} rejected, 2 not used`));
 
   const hosts = await fleetHosts();
   const expectedHosts = good.map((f) => json(f).hostname);
   expectedHosts.push('vm'); // the file with HTML in its name is the EPYC report, host `vm`
+  assert.match(await page.locator('.file-list li[data-file="same-host-older.json"]').innerText(), /not used[\s\S]*newer/);
   assert.deepEqual([...hosts].sort(), [...new Set(expectedHosts)].sort());
 
   for (const file of [...bad, huge]) {
@@ -139,14 +144,14 @@ test('reports picked with the file input: good ones used, bad ones rejected with
   }
   const error = async (name) => page.locator(`.file-list li[data-file="${name}"] .error-text`).innerText();
   assert.match(await error('huge.json'), /^huge\.json: the file is 52428800 bytes, more than the 1048576 bytes a report can be$/);
-  assert.match(await error('not-json.txt'), /not valid JSON at line 1, column 1/);
-  assert.match(await error('wrong-type.json'), /field `system\.ram_available_gb`/);
-  assert.match(await error('newer-schema.json'), /`schema_version` is 99/);
-  assert.match(await error('python-nan.json'), /NaN/);
+  assert.match(await error('notes.txt'), /not valid JSON at line 1, column 1/);
+  assert.match(await error('ram-string.json'), /field `system\.ram_available_gb`/);
+  assert.match(await error('schema-future.json'), /`schema_version` is 99/);
+  assert.match(await error('ram-nan.json'), /NaN/);
   assert.match(await error('array.json'), /a JSON array, expected a JSON object/);
   // A host name or a file name holding HTML is shown as text, never run or rendered.
-  assert.match(await error('html-hostname.json'), /field `hostname` is "<img src=x onerror=\\"window\.__xss=1\\">"/);
-  assert.equal(await page.locator('main img, main b').count(), 0);
+  assert.match(await error('hostname-html.json'), /field `hostname` is "<script>alert\(1\)<\/script>"/);
+  assert.equal(await page.locator('main img, main b, main script').count(), 0);
   assert.equal(await page.evaluate(() => window.__xss ?? window.__xss2), undefined);
   assert.equal(await page.locator(`.file-list li[data-file="${basename(htmlName)}"] .file-name`).innerText(), basename(htmlName));
 
@@ -197,7 +202,11 @@ test('a drop adds files; the same host twice keeps the newest and says so', asyn
   await page.waitForSelector('.file-list li[data-file="dropped-bad.json"]');
   loaded.push('dropped-bad.json', 'capability_report_old-thinkpad-copy.json');
   assert.match(await page.locator('.file-list li[data-file="dropped-bad.json"] .error-text').innerText(), /^dropped-bad\.json: not valid JSON/);
-  assert.match(await page.locator('.file-list li[data-file="capability_report_old-thinkpad-copy.json"]').innerText(), /same report as/);
+  // Two equal reports: the plan keeps the first by file name (never by the order given).
+  assert.match(
+    await page.locator('.file-list li[data-file="capability_report_old-thinkpad.json"]').innerText(),
+    /not used[\s\S]*the same report as capability_report_old-thinkpad-copy\.json; counted once/,
+  );
   assert.equal((await fleetHosts()).filter((h) => h === 'old-thinkpad').length, 1);
 });
 

@@ -1,7 +1,6 @@
 //! The fleet table's rows: one per machine the plan uses, with what-if overrides applied and
 //! the verdict recomputed by `llmcap_core::classify`, and how the table sorts them.
 
-use crate::interim::Tier;
 use llmcap_core::report::{Capabilities, EmbeddingStatus};
 use llmcap_core::{Overrides, Report, classify};
 use std::cmp::Ordering;
@@ -21,33 +20,31 @@ pub struct FleetRow {
     pub measured: Rc<Report>,
     /// What-if values in force for this machine.
     pub overrides: Overrides,
-    /// The guide's tier of the verdict.
-    pub tier: Tier,
+    /// The guide's tier (1-3) as the plan assigned it; `None` when excluded.
+    pub tier: Option<u8>,
 }
 
 impl FleetRow {
-    /// Builds the row of `report`, read from file `file`, with `overrides` applied.
+    /// The report as the plan reads it: `report` with `overrides` applied.
     ///
-    /// Without overrides the verdict is the one stored in the report, which is what the plan
-    /// reads (as `llmcap plan` does); the details panel says when llmcap's rules disagree.
-    pub fn new(file_id: u64, file: &str, report: &Rc<Report>, overrides: Overrides) -> FleetRow {
-        let effective = if overrides.is_empty() {
+    /// Without overrides this is the report itself, verdict included, which is what
+    /// `llmcap plan` reads; the details panel says when llmcap's rules disagree with it.
+    pub fn effective(report: &Rc<Report>, overrides: &Overrides) -> Rc<Report> {
+        if overrides.is_empty() {
             Rc::clone(report)
         } else {
-            let machine = report.machine.with_overrides(&overrides);
+            let machine = report.machine.with_overrides(overrides);
             let mut changed = Report::clone(report);
             changed.capabilities = classify(&machine).capabilities;
             changed.machine = machine;
             Rc::new(changed)
-        };
-        FleetRow {
-            file_id,
-            file: file.to_owned(),
-            tier: Tier::of(&effective.capabilities),
-            report: effective,
-            measured: Rc::clone(report),
-            overrides,
         }
+    }
+
+    /// The label of the plan's tier.
+    pub fn tier_label(&self) -> String {
+        self.tier
+            .map_or_else(|| "excluded".to_owned(), |t| format!("tier {t}"))
     }
 
     /// The host name.

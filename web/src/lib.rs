@@ -11,7 +11,6 @@ pub mod error;
 pub mod examples;
 pub mod fleet;
 pub mod format;
-pub mod interim;
 pub mod plan_view_model;
 pub mod shared;
 pub mod state;

@@ -1,41 +1,13 @@
-//! What the plan section shows, built from the fleet: the page's only door to the planner.
-//!
-//! Until `llmcap_core::plan` exists this builds the guide's (seed) plan with
-//! [`crate::interim`]; wiring core's planner replaces the body of [`build`] and [`plan_json`].
+//! What the plan section shows, read from `llmcap_core::plan`'s [`Plan`]: the phases with
+//! their machines and reasons, the E0 shares, the E2 machine, exclusions and warnings.
 
-use crate::fleet::FleetRow;
-use crate::interim::{SeedPlan, seed_plan};
+use llmcap_core::plan::{Assignment, Experiment, Plan, Strategy};
 
-/// How work is split across machines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Strategy {
-    /// llmcap's strategy: every phase staffed, E0 shared by compute, E2 on the best machine.
-    #[default]
-    Balanced,
-    /// Exactly the guide's `distribute_workload.py`.
-    Seed,
-}
-
-impl Strategy {
-    /// Both, in the order the switch shows them.
-    pub const ALL: [Strategy; 2] = [Strategy::Balanced, Strategy::Seed];
-
-    /// The name `llmcap plan --strategy` takes.
-    pub fn key(self) -> &'static str {
-        match self {
-            Strategy::Balanced => "balanced",
-            Strategy::Seed => "seed",
-        }
-    }
-
-    /// One line saying what it does.
-    pub fn description(self) -> &'static str {
-        match self {
-            Strategy::Balanced => {
-                "every phase staffed, E0 shared by compute, E2 on the best machine"
-            }
-            Strategy::Seed => "exactly the guide's distribute_workload.py",
-        }
+/// One line saying what a strategy does.
+pub fn describe(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::Balanced => "every phase staffed, E0 shared by compute, E2 on the best machine",
+        Strategy::Seed => "exactly the guide's distribute_workload.py",
     }
 }
 
@@ -44,10 +16,16 @@ impl Strategy {
 pub struct AssignmentView {
     /// Host name.
     pub host: String,
-    /// What it runs.
-    pub experiment: String,
+    /// What it runs (`e0_e1_subset`, ...).
+    pub experiment: &'static str,
     /// Whether it runs alongside the phase's other machines.
     pub parallel: bool,
+    /// The model it runs, when one fits.
+    pub model: Option<String>,
+    /// Batch size and gradient accumulation, e.g. `1 × 16`.
+    pub batch: String,
+    /// Its share of E0, e.g. `37 % (configs 0-370)`.
+    pub share: Option<String>,
     /// Why this machine.
     pub reason: String,
 }
@@ -78,7 +56,7 @@ pub struct E2View {
     /// Host name.
     pub host: String,
     /// `e2_full` or `e2_quantized`.
-    pub experiment: String,
+    pub experiment: &'static str,
     /// Why this machine.
     pub reason: String,
 }
@@ -88,103 +66,83 @@ pub struct E2View {
 pub struct PlanView {
     /// The strategy that made it.
     pub strategy: Strategy,
-    /// Machines planned over.
+    /// Machines planned over (one per host).
     pub machines: usize,
     /// The phases in order.
     pub phases: Vec<PhaseView>,
-    /// E0 shares, largest first (empty when the strategy does not share E0).
+    /// E0 shares (empty when the strategy does not share E0).
     pub e0_shares: Vec<ShareView>,
     /// The E2 machine, when one can run it.
     pub e2: Option<E2View>,
-    /// Problems a person must see.
+    /// Machines that get no work: host and why.
+    pub excluded: Vec<(String, String)>,
+    /// Everything the user should know.
     pub warnings: Vec<String>,
-    /// Something about this plan that is not a problem of the fleet.
-    pub notice: Option<String>,
 }
 
-/// The `(host, verdict)` pairs in report-file-name order, the guide's input order.
-fn seed_input(rows: &[FleetRow]) -> SeedPlan {
-    let mut by_file: Vec<&FleetRow> = rows.iter().collect();
-    by_file.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.host().cmp(b.host())));
-    let machines: Vec<(&str, &llmcap_core::report::Capabilities)> =
-        by_file.iter().map(|r| (r.host(), r.verdict())).collect();
-    seed_plan(&machines)
+const TITLES: [&str; 3] = [
+    "Phase 1: prerequisites (P1-P3)",
+    "Phase 2: E0 parameter optimisation and E1 retrieval",
+    "Phase 3: E2 fine-tuning",
+];
+
+fn assignment(a: &Assignment) -> AssignmentView {
+    AssignmentView {
+        host: a.machine.clone(),
+        experiment: a.experiment.as_str(),
+        parallel: a.parallel,
+        model: a.model.as_ref().map(|m| m.to_string()),
+        batch: format!("{} × {}", a.batch_size, a.gradient_accumulation_steps),
+        share: a.share_percent.map(|p| match a.configs {
+            Some(c) => format!("{p} % (configs {}-{})", c.start, c.end),
+            None => format!("{p} %"),
+        }),
+        reason: a.reason.clone(),
+    }
 }
 
-const BALANCED_PENDING: &str = "The balanced strategy needs llmcap's planner, which this build of the page does not include yet: the plan below is the guide's (seed) plan.";
-
-/// Plans the fleet with `strategy`.
-pub fn build(rows: &[FleetRow], strategy: Strategy) -> PlanView {
-    let seed = seed_input(rows);
-    let phase =
-        |key: &str, title: &str, entries: &[crate::interim::SeedEntry], reason: &str| PhaseView {
-            key: key.to_owned(),
+/// Reads a plan for display.
+pub fn build(plan: &Plan) -> PlanView {
+    let phases = plan
+        .phases()
+        .iter()
+        .zip(TITLES)
+        .map(|((number, list), title)| PhaseView {
+            key: format!("phase{number}"),
             title: title.to_owned(),
-            assignments: entries
-                .iter()
-                .map(|e| AssignmentView {
-                    host: e.machine.clone(),
-                    experiment: e.experiment.to_owned(),
-                    parallel: e.parallel,
-                    reason: reason.to_owned(),
-                })
-                .collect(),
-        };
-    let e2 = seed.phase3.first().map(|e| E2View {
-        host: e.machine.clone(),
-        experiment: e.experiment.to_owned(),
-        reason: if e.experiment == "e2_full" {
-            "the first tier-3 machine in report-file order (the guide's rule)".to_owned()
-        } else {
-            "no tier-3 machine: the first tier-2 machine in report-file order, quantized (the guide's rule)".to_owned()
-        },
-    });
-    let mut warnings = Vec::new();
-    let empty = |p: &Vec<crate::interim::SeedEntry>| p.is_empty();
-    if !rows.is_empty() {
-        if empty(&seed.phase1) {
-            warnings.push("Phase 1 (prerequisites) has no machine: the guide gives it only to tier-1 machines, and there are none.".to_owned());
-        }
-        if empty(&seed.phase2) {
-            warnings.push("Phase 2 (E0/E1) has no machine: no tier-2 machine.".to_owned());
-        }
-        if e2.is_none() {
-            warnings.push(
-                "No machine can run E2 fine-tuning, even quantized: phase 3 is empty.".to_owned(),
-            );
-        }
-    }
+            assignments: list.iter().map(assignment).collect(),
+        })
+        .collect();
+    let e0_shares = plan
+        .phase2
+        .iter()
+        .filter_map(|a| {
+            a.share_percent.map(|p| ShareView {
+                host: a.machine.clone(),
+                fraction: f64::from(p) / 100.0,
+            })
+        })
+        .collect();
+    let e2 = plan
+        .phase3
+        .iter()
+        .find(|a| matches!(a.experiment, Experiment::E2Full | Experiment::E2Quantized))
+        .map(|a| E2View {
+            host: a.machine.clone(),
+            experiment: a.experiment.as_str(),
+            reason: a.reason.clone(),
+        });
     PlanView {
-        strategy,
-        machines: rows.len(),
-        phases: vec![
-            phase(
-                "phase1",
-                "Phase 1: prerequisites (P1-P3)",
-                &seed.phase1,
-                "tier 1: can run only the prerequisites",
-            ),
-            phase(
-                "phase2",
-                "Phase 2: E0 parameter optimisation and E1 retrieval",
-                &seed.phase2,
-                "tier 2: can run E0/E1",
-            ),
-            phase(
-                "phase3",
-                "Phase 3: E2 fine-tuning",
-                &seed.phase3,
-                "see the E2 choice",
-            ),
-        ],
-        e0_shares: Vec::new(),
+        strategy: plan.strategy,
+        machines: plan.reports_used(),
+        phases,
+        e0_shares,
         e2,
-        warnings,
-        notice: (strategy == Strategy::Balanced).then(|| BALANCED_PENDING.to_owned()),
+        excluded: plan
+            .excluded
+            .iter()
+            .map(|e| (e.hostname.clone(), e.reason.clone()))
+            .collect(),
+        warnings: plan.warnings.clone(),
     }
-}
-
-/// The text of `distributed_plan.json` for the fleet, as `llmcap plan --json` writes it.
-pub fn plan_json(rows: &[FleetRow], _strategy: Strategy) -> String {
-    serde_json::to_string_pretty(&seed_input(rows)).unwrap_or_default()
 }

@@ -1,15 +1,18 @@
 //! The page's state and its reducer: every change goes through [`AppState::reduce`], which
-//! parses reports with `llmcap_core`, applies the newest-per-host rule, and recomputes the
-//! fleet and the plan, so the components only render.
+//! parses reports with `llmcap_core` and plans them with `llmcap_core::plan` (the same call
+//! as `llmcap plan`), so the components only render.
 
 use crate::error::WebError;
 use crate::examples;
 use crate::fleet::{FleetRow, Sort, SortKey, sort_rows};
-use crate::interim::merge;
-use crate::plan_view_model::{self, PlanView, Strategy};
+use crate::plan_view_model::{self, PlanView};
 use crate::shared::Shared;
+use llmcap_core::plan::{Rejected, Replaced};
 use llmcap_core::report::MAX_REPORT_BYTES;
-use llmcap_core::{Overrides, Report, ReportError, Settings, classify, parse_report, recommend};
+use llmcap_core::{
+    Overrides, Plan, PlanOptions, Report, ReportError, ReportFile, Settings, Strategy, classify,
+    parse_report, plan_files, plan_json, recommend,
+};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -83,6 +86,8 @@ pub struct LoadedFile {
     pub id: u64,
     /// The file's name.
     pub name: String,
+    /// Its contents, for the planner; `None` when the file was not read.
+    pub bytes: Option<Rc<[u8]>>,
     /// The report, or why the file was rejected.
     pub outcome: Result<Rc<Report>, WebError>,
 }
@@ -97,7 +102,7 @@ pub struct Fleet {
 }
 
 /// Everything the page shows.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     next_id: u64,
     /// Every file loaded, in load order.
@@ -106,14 +111,34 @@ pub struct AppState {
     pub overrides: Shared<BTreeMap<String, Overrides>>,
     /// The plan's strategy.
     pub strategy: Strategy,
+    /// Derived: the plan, as `llmcap plan` makes it from the same files.
+    pub plan: Shared<Plan>,
     /// The table's order.
     pub sort: Sort,
     /// The host whose details are open.
     pub selected: Option<String>,
     /// Derived: the machines.
     pub fleet: Shared<Fleet>,
-    /// Derived: the plan.
-    pub plan: Shared<PlanView>,
+    /// Derived: the plan as the page shows it.
+    pub plan_view: Shared<PlanView>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        let mut state = AppState {
+            next_id: 0,
+            files: Shared::default(),
+            overrides: Shared::default(),
+            strategy: Strategy::default(),
+            plan: Shared::new(plan_files(&[], &PlanOptions::default())),
+            sort: Sort::default(),
+            selected: None,
+            fleet: Shared::default(),
+            plan_view: Shared::default(),
+        };
+        state.refresh_fleet();
+        state
+    }
 }
 
 impl Reducible for AppState {
@@ -149,7 +174,7 @@ impl AppState {
                     sort: self.sort,
                     ..AppState::default()
                 };
-                self.refresh_plan();
+                self.refresh_fleet();
             }
             Action::SetOverrides { host, overrides } => {
                 let mut all = BTreeMap::clone(&self.overrides);
@@ -163,7 +188,7 @@ impl AppState {
             }
             Action::SetStrategy(strategy) => {
                 self.strategy = strategy;
-                self.refresh_plan();
+                self.refresh_fleet();
             }
             Action::SortBy(key) => {
                 self.sort = self.sort.toggled(key);
@@ -182,10 +207,15 @@ impl AppState {
         let mut files = Vec::clone(&self.files);
         files.reserve(inputs.len());
         for input in inputs {
+            let bytes = match &input.data {
+                FileData::Bytes(bytes) => Some(Rc::from(bytes.as_slice())),
+                _ => None,
+            };
             let outcome = read(&input.name, input.data).map(Rc::new);
             files.push(LoadedFile {
                 id: self.next_id,
                 name: input.name,
+                bytes,
                 outcome,
             });
             self.next_id += 1;
@@ -194,48 +224,134 @@ impl AppState {
         self.refresh_fleet();
     }
 
-    /// Recomputes the fleet and then the plan.
+    /// Plans the files and derives the fleet from the plan.
     fn refresh_fleet(&mut self) {
-        let valid: Vec<(&LoadedFile, &Rc<Report>)> = self
-            .files
-            .iter()
-            .filter_map(|f| f.outcome.as_ref().ok().map(|r| (f, r)))
-            .collect();
-        let pairs: Vec<(&str, &Report)> = valid
-            .iter()
-            .map(|(f, r)| (f.name.as_str(), r.as_ref()))
-            .collect();
-        let merged = merge(&pairs);
-        let mut rows: Vec<FleetRow> = merged
-            .kept
-            .iter()
-            .map(|&i| {
-                let (file, report) = valid[i];
-                let overrides = self
-                    .overrides
-                    .get(report.hostname.as_str())
-                    .copied()
-                    .unwrap_or_default();
-                FleetRow::new(file.id, &file.name, report, overrides)
-            })
-            .collect();
+        let plan = self.make_plan();
+        let (mut rows, set_aside) = self.fleet_of(&plan);
         sort_rows(&mut rows, self.sort);
-        let set_aside = merged
-            .notes
-            .into_iter()
-            .map(|note| (valid[note.index].0.id, note.message))
-            .collect();
         if let Some(host) = &self.selected
             && !rows.iter().any(|r| r.host() == host)
         {
             self.selected = None;
         }
         self.fleet = Shared::new(Fleet { rows, set_aside });
-        self.refresh_plan();
+        self.plan_view = Shared::new(plan_view_model::build(&plan));
+        self.plan = Shared::new(plan);
     }
 
-    fn refresh_plan(&mut self) {
-        self.plan = Shared::new(plan_view_model::build(&self.fleet.rows, self.strategy));
+    /// The plan of every file, as `llmcap plan` makes it from the same files: a machine with
+    /// what-if values is planned from its report with those values in place.
+    fn make_plan(&self) -> Plan {
+        let what_if: Vec<Option<Vec<u8>>> = self
+            .files
+            .iter()
+            .map(|f| {
+                let report = f.outcome.as_ref().ok()?;
+                let overrides = self.overrides.get(report.hostname.as_str())?;
+                let effective = FleetRow::effective(report, overrides);
+                serde_json::to_vec(&effective.to_raw()).ok()
+            })
+            .collect();
+        let inputs: Vec<ReportFile<'_>> = self
+            .files
+            .iter()
+            .zip(&what_if)
+            .filter_map(|(f, changed)| {
+                let bytes = changed.as_deref().or(f.bytes.as_deref())?;
+                Some(ReportFile {
+                    name: &f.name,
+                    bytes,
+                })
+            })
+            .collect();
+        let options = PlanOptions {
+            strategy: self.strategy,
+            ..PlanOptions::default()
+        };
+        let mut plan = plan_files(&inputs, &options);
+        // Files the page did not read (too large, or unreadable) are in the plan as the CLI
+        // would list them.
+        let unread = self
+            .files
+            .iter()
+            .filter(|f| f.bytes.is_none())
+            .filter_map(|f| {
+                let error = f.outcome.as_ref().err()?;
+                Some(Rejected {
+                    file: f.name.clone(),
+                    error: error.to_string(),
+                })
+            })
+            .collect();
+        plan.add_unread(unread);
+        plan
+    }
+
+    /// The plan's machines as table rows, and why every other valid file is not used.
+    fn fleet_of(&self, plan: &Plan) -> (Vec<FleetRow>, BTreeMap<u64, String>) {
+        let mut claimed = vec![false; self.files.len()];
+        let mut rows = Vec::with_capacity(plan.machines.len());
+        for machine in &plan.machines {
+            // The file the plan kept: of the files with its name and host, the newest.
+            let found = self
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| !claimed[*i] && f.name == machine.file)
+                .filter_map(|(i, f)| f.outcome.as_ref().ok().map(|r| (i, f, r)))
+                .filter(|(_, _, r)| r.hostname.as_str() == machine.hostname)
+                .max_by(|a, b| a.2.timestamp.cmp(&b.2.timestamp).then(b.0.cmp(&a.0)));
+            let Some((i, file, report)) = found else {
+                continue;
+            };
+            claimed[i] = true;
+            let overrides = self
+                .overrides
+                .get(&machine.hostname)
+                .copied()
+                .unwrap_or_default();
+            rows.push(FleetRow {
+                file_id: file.id,
+                file: file.name.clone(),
+                report: FleetRow::effective(report, &overrides),
+                measured: Rc::clone(report),
+                overrides,
+                tier: machine.tier,
+            });
+        }
+        let mut set_aside = BTreeMap::new();
+        for (i, file) in self.files.iter().enumerate() {
+            let Ok(report) = &file.outcome else { continue };
+            if claimed[i] {
+                continue;
+            }
+            let host = report.hostname.as_str();
+            let replaced = plan
+                .replaced
+                .iter()
+                .find(|r| r.file == file.name && r.hostname == host);
+            let message = match replaced {
+                Some(Replaced {
+                    kept_file,
+                    kept_timestamp,
+                    timestamp,
+                    ..
+                }) => format!(
+                    "{}: host `{host}` is also in {kept_file}, which is newer ({kept_timestamp} against {timestamp}); this older report is not used",
+                    file.name
+                ),
+                None => {
+                    let kept = plan
+                        .duplicates
+                        .iter()
+                        .find(|d| d.file == file.name && d.hostname == host)
+                        .map_or("the report kept for this host", |d| &d.duplicate_of);
+                    format!("{}: the same report as {kept}; counted once", file.name)
+                }
+            };
+            set_aside.insert(file.id, message);
+        }
+        (rows, set_aside)
     }
 
     /// The row of the open machine.
@@ -255,9 +371,10 @@ impl AppState {
         }
     }
 
-    /// The text of `distributed_plan.json`.
+    /// The text of `distributed_plan.json`: the same bytes as `llmcap plan --json` on the
+    /// same files and options.
     pub fn plan_json(&self) -> String {
-        plan_view_model::plan_json(&self.fleet.rows, self.strategy)
+        plan_json(&self.plan)
     }
 
     /// Every report the plan uses, as the probe writes them (measured values, not what-if

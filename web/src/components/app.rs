@@ -112,7 +112,7 @@ pub fn App() -> Html {
             if has_machines {
                 <FleetTable fleet={state.fleet.clone()} sort={state.sort} selected={state.selected.clone()} {on_sort} {on_select} />
                 {detail.unwrap_or_default()}
-                <PlanSection plan={state.plan.clone()} fleet={state.fleet.clone()} {on_strategy}
+                <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy}
                     on_download_plan={save("distributed_plan.json", "application/json", AppState::plan_json)}
                     on_download_reports={save("capability_reports_merged.json", "application/json", AppState::merged_reports_json)}
                     download_error={(*download_error).clone()} />

@@ -6,7 +6,9 @@ use crate::shared::Shared;
 use crate::state::{Fleet, LoadedFile};
 use yew::prelude::*;
 
+/// Files per page: problems are shown a hundred at a time, files in use 25.
 const PAGE: usize = 25;
+const PROBLEM_PAGE: usize = 100;
 
 /// Props of [`FileList`].
 #[derive(Properties, PartialEq, Debug)]
@@ -76,17 +78,17 @@ pub fn FileList(props: &FileListProps) -> Html {
         .iter()
         .partition(|f| f.outcome.is_err() || fleet.set_aside.contains_key(&f.id));
     let rejected = props.files.iter().filter(|f| f.outcome.is_err()).count();
-    let page_of = |list: &[&LoadedFile], page: usize| -> Html {
-        let page = clamp_page(page, list.len(), PAGE);
+    let page_of = |list: &[&LoadedFile], page: usize, size: usize| -> Html {
+        let page = clamp_page(page, list.len(), size);
         list.iter()
-            .skip(page * PAGE)
-            .take(PAGE)
+            .skip(page * size)
+            .take(size)
             .map(|f| item(f, fleet, &props.on_remove))
             .collect()
     };
-    let pager = |what: &'static str, total: usize, state: &UseStateHandle<usize>| {
+    let pager = |what: &'static str, total: usize, size: usize, state: &UseStateHandle<usize>| {
         let state = state.clone();
-        html! { <Pager {what} {total} page_size={PAGE} page={*state} on_page={Callback::from(move |p| state.set(p))} /> }
+        html! { <Pager {what} {total} page_size={size} page={*state} on_page={Callback::from(move |p| state.set(p))} /> }
     };
     html! {
         <section class="files" aria-labelledby="files-heading">
@@ -96,14 +98,14 @@ pub fn FileList(props: &FileListProps) -> Html {
                     props.files.len(), used.len(), rejected, fleet.set_aside.len())}
             </p>
             if !problems.is_empty() {
-                <ul class="file-list problems" aria-label="Files with problems">{page_of(&problems, *problem_page)}</ul>
-                {pager("files with problems", problems.len(), &problem_page)}
+                <ul class="file-list problems" aria-label="Files with problems">{page_of(&problems, *problem_page, PROBLEM_PAGE)}</ul>
+                {pager("files with problems", problems.len(), PROBLEM_PAGE, &problem_page)}
             }
             if !used.is_empty() {
                 <details open={used.len() <= PAGE} class="used-files">
                     <summary>{format!("{} file(s) in use", used.len())}</summary>
-                    <ul class="file-list" aria-label="Files in use">{page_of(&used, *used_page)}</ul>
-                    {pager("files in use", used.len(), &used_page)}
+                    <ul class="file-list" aria-label="Files in use">{page_of(&used, *used_page, PAGE)}</ul>
+                    {pager("files in use", used.len(), PAGE, &used_page)}
                 </details>
             }
         </section>

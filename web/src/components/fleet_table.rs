@@ -78,7 +78,7 @@ fn row(r: &FleetRow, selected: bool, on_select: &Callback<Option<String>>) -> Ht
                 <button type="button" class="host" {onclick} aria-expanded={selected.to_string()} aria-controls="machine-detail">{&host}</button>
                 if !r.overrides.is_empty() { <span class="tag">{"what-if"}</span> }
             </th>
-            <td class={classes!("tier", r.tier.label().replace(' ', "-"))}>{r.tier.label()}</td>
+            <td class={classes!("tier", r.tier_label().replace(' ', "-"))}>{r.tier_label()}</td>
             <td class="num">{gb(system.ram_gb)}</td>
             <td class="num">{gb(system.ram_available_gb)}</td>
             <td class="num">{gb(system.disk_free_gb)}</td>

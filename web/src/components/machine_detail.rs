@@ -254,7 +254,7 @@ pub fn MachineDetail(props: &MachineDetailProps) -> Html {
     html! {
         <section class="machine-detail" id="machine-detail" aria-labelledby="detail-heading">
             <div class="detail-head">
-                <h2 id="detail-heading" tabindex="-1" ref={heading}>{&host}<span class="tier-note">{format!(" · {}", row.tier.label())}</span></h2>
+                <h2 id="detail-heading" tabindex="-1" ref={heading}>{&host}<span class="tier-note">{format!(" · {}", row.tier_label())}</span></h2>
                 <button type="button" onclick={on_close} aria-label={format!("Close the details of {host}")}>{"Close"}</button>
             </div>
             if !row.overrides.is_empty() {

@@ -3,9 +3,10 @@
 
 use crate::components::charts::Charts;
 use crate::components::pager::{Pager, clamp_page};
-use crate::plan_view_model::{PhaseView, PlanView, Strategy};
+use crate::plan_view_model::{PhaseView, PlanView, describe};
 use crate::shared::Shared;
 use crate::state::Fleet;
+use llmcap_core::Strategy;
 use yew::prelude::*;
 
 const PAGE: usize = 50;
@@ -53,13 +54,16 @@ pub fn PhaseTable(props: &PhaseTableProps) -> Html {
             } else {
                 <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Machines of {}", props.phase.title)}>
                 <table class="assignments">
-                    <thead><tr><th scope="col">{"Machine"}</th><th scope="col">{"Experiment"}</th><th scope="col">{"Runs"}</th><th scope="col">{"Why"}</th></tr></thead>
+                    <thead><tr><th scope="col">{"Machine"}</th><th scope="col">{"Experiment"}</th><th scope="col">{"Runs"}</th><th scope="col">{"Model"}</th><th scope="col">{"Batch × accumulation"}</th><th scope="col">{"E0 share"}</th><th scope="col">{"Why"}</th></tr></thead>
                     <tbody>
                         { for list.iter().skip(shown * PAGE).take(PAGE).map(|a| html! {
                             <tr data-host={a.host.clone()}>
                                 <th scope="row">{&a.host}</th>
                                 <td><code>{&a.experiment}</code></td>
                                 <td>{if a.parallel { "in parallel" } else { "alone" }}</td>
+                                <td><code>{a.model.clone().unwrap_or_else(|| "—".to_owned())}</code></td>
+                                <td class="num">{&a.batch}</td>
+                                <td class="num">{a.share.clone().unwrap_or_else(|| "—".to_owned())}</td>
                                 <td>{&a.reason}</td>
                             </tr>
                         }) }
@@ -80,23 +84,22 @@ pub fn PlanSection(props: &PlanSectionProps) -> Html {
     let on_reports = props.on_download_reports.reform(|_: MouseEvent| ());
     html! {
         <section class="plan" id="plan" aria-labelledby="plan-heading"
-            data-machines={plan.machines.to_string()} data-strategy={plan.strategy.key()}>
+            data-machines={plan.machines.to_string()} data-strategy={plan.strategy.as_str()}>
             <h2 id="plan-heading">{format!("3. Plan for {} machine(s)", plan.machines)}</h2>
             <fieldset class="strategy">
                 <legend>{"Strategy"}</legend>
                 { for Strategy::ALL.iter().map(|s| {
                     let s = *s;
-                    let id = format!("strategy-{}", s.key());
+                    let id = format!("strategy-{}", s.as_str());
                     let onchange = props.on_strategy.reform(move |_: Event| s);
                     html! {
                         <label for={id.clone()} class="radio">
-                            <input type="radio" name="strategy" id={id} value={s.key()} checked={plan.strategy == s} {onchange} />
-                            <strong>{s.key()}</strong>{format!(": {}", s.description())}
+                            <input type="radio" name="strategy" id={id} value={s.as_str()} checked={plan.strategy == s} {onchange} />
+                            <strong>{s.as_str()}</strong>{format!(": {}", describe(s))}
                         </label>
                     }
                 }) }
             </fieldset>
-            if let Some(notice) = &plan.notice { <p class="notice">{notice}</p> }
             if !plan.warnings.is_empty() {
                 <div class="plan-warnings" id="plan-warnings" role="region" aria-labelledby="warnings-heading">
                     <h3 id="warnings-heading">{format!("⚠ {} warning(s)", plan.warnings.len())}</h3>
@@ -112,6 +115,13 @@ pub fn PlanSection(props: &PlanSectionProps) -> Html {
                 }
             </div>
             { for plan.phases.iter().map(|p| html! { <PhaseTable key={p.key.clone()} phase={p.clone()} /> }) }
+            if !plan.excluded.is_empty() {
+                <div class="excluded" id="excluded">
+                    <h3>{format!("Excluded · {} machine(s)", plan.excluded.len())}</h3>
+                    <ul>{ for plan.excluded.iter().take(50).map(|(host, reason)| html! { <li><strong>{host}</strong>{": "}{reason}</li> }) }</ul>
+                    if plan.excluded.len() > 50 { <p class="hint">{format!("and {} more; see distributed_plan.json", plan.excluded.len() - 50)}</p> }
+                </div>
+            }
             <Charts fleet={props.fleet.clone()} plan={props.plan.clone()} />
             <div class="downloads">
                 <h3>{"Download"}</h3>

@@ -1,6 +1,5 @@
 use super::*;
 use crate::fleet::VerdictKey;
-use crate::interim::Tier;
 use llmcap_core::report::EmbeddingStatus;
 
 const EPYC: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
@@ -114,10 +113,10 @@ fn the_example_fleet_loads_every_machine_with_its_verdict() {
         ]
     );
     let row = |host: &str| state.fleet.rows.iter().find(|r| r.host() == host).unwrap();
-    assert_eq!(row("lab-pi").tier, Tier::Tier1);
-    assert_eq!(row("old-thinkpad").tier, Tier::Tier2);
-    assert_eq!(row("mac-m2").tier, Tier::Tier2);
-    assert_eq!(row("gpu-desktop").tier, Tier::Tier3);
+    assert_eq!(row("lab-pi").tier, Some(1));
+    assert_eq!(row("old-thinkpad").tier, Some(2));
+    assert_eq!(row("mac-m2").tier, Some(2));
+    assert_eq!(row("gpu-desktop").tier, Some(3));
     assert_eq!(row("mac-m2").embedding(), Some(EmbeddingStatus::Skip));
     assert_eq!(
         row("cloud-epyc").embedding(),
@@ -150,11 +149,11 @@ fn what_if_uses_cores_classify_and_changes_the_plan() {
         .unwrap();
     let expected = classify(&row.measured.machine.with_overrides(&overrides)).capabilities;
     assert_eq!(row.report.capabilities, expected);
-    assert_eq!(row.tier, Tier::Excluded);
+    assert_eq!(row.tier, None);
     assert!(!VerdictKey::Prerequisites.of(row.verdict()));
     let planned = |state: &AppState| -> Vec<String> {
         state
-            .plan
+            .plan_view
             .phases
             .iter()
             .flat_map(|p| p.assignments.iter().map(|a| a.host.clone()))
@@ -174,7 +173,7 @@ fn what_if_uses_cores_classify_and_changes_the_plan() {
         .iter()
         .find(|r| r.host() == "old-thinkpad")
         .unwrap();
-    assert_eq!(row.tier, Tier::Tier2);
+    assert_eq!(row.tier, Some(2));
     assert!(planned(&state).contains(&"old-thinkpad".to_owned()));
 }
 
@@ -222,7 +221,7 @@ fn selection_follows_the_fleet_and_clear_forgets_everything() {
     state.apply(Action::SetStrategy(Strategy::Seed));
     state.apply(Action::Clear);
     assert!(state.files.is_empty() && state.fleet.rows.is_empty() && state.overrides.is_empty());
-    assert_eq!(state.plan.machines, 0);
+    assert_eq!(state.plan_view.machines, 0);
     assert_eq!(state.strategy, Strategy::Seed, "settings survive a clear");
 }
 
@@ -256,11 +255,67 @@ fn merged_reports_read_back_as_the_same_reports() {
 #[test]
 fn the_strategy_switch_replans() {
     let mut state = examples();
+    assert_eq!(state.plan_view.strategy, Strategy::Balanced);
+    assert!(
+        !state.plan_view.e0_shares.is_empty(),
+        "balanced shares E0 by compute"
+    );
+    let total: f64 = state.plan_view.e0_shares.iter().map(|s| s.fraction).sum();
+    assert!((total - 1.0).abs() < 0.02, "{total}");
     state.apply(Action::SetStrategy(Strategy::Seed));
-    assert_eq!(state.plan.strategy, Strategy::Seed);
-    assert_eq!(state.plan.machines, 6);
-    let json: serde_json::Value = serde_json::from_str(&state.plan_json()).unwrap();
-    assert!(json.is_object());
+    assert_eq!(state.plan_view.strategy, Strategy::Seed);
+    assert!(state.plan_view.e0_shares.is_empty());
+    assert_eq!(state.plan_view.machines, 6);
+}
+
+#[test]
+fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
+    let big = vec![b' '; MAX_REPORT_BYTES as usize + 1];
+    let named: Vec<(&str, &[u8])> = vec![
+        ("capability_report_b.json", EPYC.as_bytes()),
+        ("h200.json", H200.as_bytes()),
+        ("notes.txt", b"not a report"),
+        (
+            "capability_report_old-thinkpad.json",
+            examples::FILES[5].1.as_bytes(),
+        ),
+    ];
+    let mut inputs: Vec<FileInput> = named
+        .iter()
+        .map(|(n, b)| FileInput::bytes(*n, *b))
+        .collect();
+    inputs.push(FileInput {
+        name: "huge.json".into(),
+        data: FileData::TooLarge {
+            size: big.len() as u64,
+        },
+    });
+    let mut state = state_with(inputs);
+    for strategy in Strategy::ALL {
+        state.apply(Action::SetStrategy(strategy));
+        let mut files: Vec<ReportFile<'_>> = named
+            .iter()
+            .map(|(name, bytes)| ReportFile { name, bytes })
+            .collect();
+        files.push(ReportFile {
+            name: "huge.json",
+            bytes: &big,
+        });
+        let options = PlanOptions {
+            strategy,
+            ..PlanOptions::default()
+        };
+        assert_eq!(
+            state.plan_json(),
+            plan_json(&plan_files(&files, &options)),
+            "{strategy}"
+        );
+    }
+    assert!(
+        state
+            .plan_json()
+            .contains("huge.json: the file is 1048577 bytes")
+    );
 }
 
 #[test]
@@ -271,7 +326,7 @@ fn the_plan_reads_the_stored_verdict_as_llmcap_plan_does() {
     let state = state_with(vec![FileInput::bytes("edited.json", edited.as_bytes())]);
     let row = &state.fleet.rows[0];
     assert!(!row.verdict().e2_full);
-    assert_eq!(row.tier, Tier::Tier2);
+    assert_eq!(row.tier, Some(2));
     assert!(
         classify(&row.measured.machine).capabilities.e2_full,
         "the details show llmcap's checks"
