@@ -13,7 +13,7 @@ use llmcap_core::{
     Overrides, Plan, PlanOptions, Report, ReportError, ReportFile, Settings, Strategy, classify,
     parse_report, plan_files, plan_json, recommend,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -289,17 +289,30 @@ impl AppState {
 
     /// The plan's machines as table rows, and why every other valid file is not used.
     fn fleet_of(&self, plan: &Plan) -> (Vec<FleetRow>, BTreeMap<u64, String>) {
+        // Valid files by (name, host), in load order.
+        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, file) in self.files.iter().enumerate() {
+            if let Ok(report) = &file.outcome {
+                by_name
+                    .entry((file.name.as_str(), report.hostname.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
         let mut claimed = vec![false; self.files.len()];
         let mut rows = Vec::with_capacity(plan.machines.len());
         for machine in &plan.machines {
             // The file the plan kept: of the files with its name and host, the newest.
-            let found = self
-                .files
-                .iter()
-                .enumerate()
-                .filter(|(i, f)| !claimed[*i] && f.name == machine.file)
-                .filter_map(|(i, f)| f.outcome.as_ref().ok().map(|r| (i, f, r)))
-                .filter(|(_, _, r)| r.hostname.as_str() == machine.hostname)
+            let key = (machine.file.as_str(), machine.hostname.as_str());
+            let found = by_name
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .filter(|&&i| !claimed[i])
+                .filter_map(|&i| {
+                    let file = &self.files[i];
+                    file.outcome.as_ref().ok().map(|r| (i, file, r))
+                })
                 .max_by(|a, b| a.2.timestamp.cmp(&b.2.timestamp).then(b.0.cmp(&a.0)));
             let Some((i, file, report)) = found else {
                 continue;
@@ -319,6 +332,21 @@ impl AppState {
                 tier: machine.tier,
             });
         }
+        let replaced: HashMap<(&str, &str), &Replaced> = plan
+            .replaced
+            .iter()
+            .map(|r| ((r.file.as_str(), r.hostname.as_str()), r))
+            .collect();
+        let duplicate_of: HashMap<(&str, &str), &str> = plan
+            .duplicates
+            .iter()
+            .map(|d| {
+                (
+                    (d.file.as_str(), d.hostname.as_str()),
+                    d.duplicate_of.as_str(),
+                )
+            })
+            .collect();
         let mut set_aside = BTreeMap::new();
         for (i, file) in self.files.iter().enumerate() {
             let Ok(report) = &file.outcome else { continue };
@@ -326,11 +354,7 @@ impl AppState {
                 continue;
             }
             let host = report.hostname.as_str();
-            let replaced = plan
-                .replaced
-                .iter()
-                .find(|r| r.file == file.name && r.hostname == host);
-            let message = match replaced {
+            let message = match replaced.get(&(file.name.as_str(), host)) {
                 Some(Replaced {
                     kept_file,
                     kept_timestamp,
@@ -341,11 +365,10 @@ impl AppState {
                     file.name
                 ),
                 None => {
-                    let kept = plan
-                        .duplicates
-                        .iter()
-                        .find(|d| d.file == file.name && d.hostname == host)
-                        .map_or("the report kept for this host", |d| &d.duplicate_of);
+                    let kept = duplicate_of
+                        .get(&(file.name.as_str(), host))
+                        .copied()
+                        .unwrap_or("the report kept for this host");
                     format!("{}: the same report as {kept}; counted once", file.name)
                 }
             };
