@@ -37,7 +37,7 @@ pub struct BarChartProps {
 
 const WIDTH: f64 = 440.0;
 const LABEL: f64 = 110.0;
-const BAR_MAX: f64 = 220.0;
+const BAR_MAX: f64 = 190.0;
 const ROW: f64 = 22.0;
 
 fn short(label: &str) -> String {
