@@ -184,7 +184,14 @@ test('each row shows the verdicts of its report, and the plan uses the machines'
   const plan = page.locator('#plan');
   assert.equal(await plan.getAttribute('data-machines'), String((await fleetHosts()).length));
   assert.ok((await planHosts()).includes('lab-pi'), 'the Pi runs the prerequisites');
-  assert.ok((await page.locator('#e2-choice .e2-host').innerText()).length > 0);
+  // Host `vm` is the EPYC report here (newer than the H200 one): the RTX 4090 desktop is best.
+  assert.equal(await page.locator('#e2-choice .e2-host').innerText(), 'gpu-desktop');
+  // Warnings stand out, and the balanced plan shares E0 by compute, drawn as bars.
+  const warnings = await page.locator('#plan-warnings').innerText();
+  assert.match(warnings, /files skipped as not valid reports: \d+ of \d+/);
+  assert.match(warnings, /twin: kept the newest report same-host-newer\.json/);
+  assert.ok((await page.locator('#chart-shares svg g.bar').count()) >= 2);
+  assert.ok((await page.locator('#chart-ram svg g.bar').count()) === (await fleetHosts()).length);
 });
 
 test('a drop adds files; the same host twice keeps the newest and says so', async () => {
