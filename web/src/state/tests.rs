@@ -1,5 +1,6 @@
 use super::*;
 use crate::fleet::VerdictKey;
+use llmcap_core::ReportFile;
 use llmcap_core::report::EmbeddingStatus;
 
 const EPYC: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
