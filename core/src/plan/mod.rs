@@ -59,6 +59,7 @@ mod render;
 pub mod seed;
 mod shares;
 mod tiers;
+mod unread;
 
 pub use merge::ReportFile;
 pub use output::{
