@@ -56,7 +56,8 @@
 //!
 //! # Example
 //!
-//! Two machines, `--e0-configs 1000` (lists of empty groups cut):
+//! What `llmcap plan --e0-configs 1000 --export ansible` writes for a Pi (3.5 GB available)
+//! and a workstation (20 GB); the workstation's `null` variables are cut:
 //!
 //! ```json
 //! {
