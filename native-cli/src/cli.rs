@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand};
+use llmcap_core::export::Format;
 use llmcap_core::plan::Strategy;
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   probe     0 the machine can run at least the prerequisites; 1 it cannot; 2 usage or I/O error
   classify  0 every file was evaluated; 2 some file was bad (the others are still evaluated)
-  plan      0 a plan was written; 2 no usable report was given";
+  plan      0 a plan (and its export) was written; 2 no usable report was given, or a file
+            could not be written";
 
 /// Measure what a machine can run for LLM experiments, and plan work across machines.
 #[derive(Debug, Parser)]
@@ -127,6 +129,13 @@ pub struct PlanArgs {
     /// Effective batch size that gradient accumulation aims for.
     #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub target_batch_size: u32,
+    /// Also write the plan for an existing engine: `ansible` writes an inventory with a group
+    /// per tier and per phase and each machine's model and settings as host variables.
+    #[arg(long, value_name = "FORMAT")]
+    pub export: Option<Format>,
+    /// Where to write the export [default: llmcap_inventory.yml for ansible].
+    #[arg(long, value_name = "FILE", requires = "export")]
+    pub export_output: Option<PathBuf>,
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
