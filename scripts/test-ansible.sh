@@ -19,6 +19,8 @@ for playbook in deploy/ansible/*.yml; do
   ANSIBLE_NOCOLOR=1 "$bin/ansible-playbook" -i localhost, --syntax-check "$playbook"
 done
 
+[[ "${1:-}" == "--syntax-only" ]] && exit 0
+
 step "Ansible scenarios"
 # The scenarios run the llmcap binary: build it, since this runs only the tests crate.
 cargo build --locked -p llmcap

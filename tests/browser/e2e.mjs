@@ -303,7 +303,8 @@ test('downloads: the plan byte for byte as llmcap plan --json, and the merged re
     let cli;
     let stderr = '';
     try {
-      cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '--strategy', strategy, ...onDisk], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = join(ARTIFACTS, `cli-plan.${strategy}.json`);
+      cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '--strategy', strategy, '-o', output, ...onDisk], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       cli = e.stdout; // bad files may make the CLI exit non-zero; the plan is still printed
       stderr = String(e.stderr ?? '');

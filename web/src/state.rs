@@ -87,6 +87,8 @@ pub struct LoadedFile {
     pub name: String,
     /// Its contents, for the planner; `None` when the file was not read.
     pub bytes: Option<Rc<[u8]>>,
+    /// Its size in bytes, read or not; `None` when the browser could not read it.
+    pub size: Option<u64>,
     /// The report, or why the file was rejected.
     pub outcome: Result<Rc<Report>, WebError>,
 }
@@ -206,15 +208,19 @@ impl AppState {
         let mut files = Vec::clone(&self.files);
         files.reserve(inputs.len());
         for input in inputs {
-            let bytes = match &input.data {
-                FileData::Bytes(bytes) => Some(Rc::from(bytes.as_slice())),
-                _ => None,
+            let (bytes, size) = match &input.data {
+                FileData::Bytes(bytes) => {
+                    (Some(Rc::from(bytes.as_slice())), Some(bytes.len() as u64))
+                }
+                FileData::TooLarge { size } => (None, Some(*size)),
+                FileData::Unreadable { .. } => (None, None),
             };
             let outcome = read(&input.name, input.data).map(Rc::new);
             files.push(LoadedFile {
                 id: self.next_id,
                 name: input.name,
                 bytes,
+                size,
                 outcome,
             });
             self.next_id += 1;

@@ -59,7 +59,6 @@ mod render;
 pub mod seed;
 mod shares;
 mod tiers;
-mod unread;
 
 pub use merge::ReportFile;
 pub use output::{

@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::fleet::FleetRow;
-use llmcap_core::plan::{Rejected, Replaced};
+use llmcap_core::plan::Replaced;
 use llmcap_core::{Plan, PlanOptions, ReportFile, plan_files};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -22,39 +22,27 @@ impl AppState {
                 serde_json::to_vec(&effective.to_raw()).ok()
             })
             .collect();
+        // A file too large to be a report was not read: core rejects it from its size, as
+        // `llmcap plan` does. A file the browser could not read is not planned, as the CLI
+        // does not plan a file it cannot read.
         let inputs: Vec<ReportFile<'_>> = self
             .files
             .iter()
             .zip(&what_if)
-            .filter_map(|(f, changed)| {
-                let bytes = changed.as_deref().or(f.bytes.as_deref())?;
-                Some(ReportFile {
+            .filter_map(|(f, changed)| match changed {
+                Some(bytes) => Some(ReportFile::new(&f.name, bytes)),
+                None => Some(ReportFile {
                     name: &f.name,
-                    bytes,
-                })
+                    bytes: f.bytes.as_deref().unwrap_or_default(),
+                    size: f.size?,
+                }),
             })
             .collect();
         let options = PlanOptions {
             strategy: self.strategy,
             ..PlanOptions::default()
         };
-        let mut plan = plan_files(&inputs, &options);
-        // Files the page did not read (too large, or unreadable) are in the plan as the CLI
-        // would list them.
-        let unread = self
-            .files
-            .iter()
-            .filter(|f| f.bytes.is_none())
-            .filter_map(|f| {
-                let error = f.outcome.as_ref().err()?;
-                Some(Rejected {
-                    file: f.name.clone(),
-                    error: error.to_string(),
-                })
-            })
-            .collect();
-        plan.add_unread(unread);
-        plan
+        plan_files(&inputs, &options)
     }
 
     /// The plan's machines as table rows, and why every other valid file is not used.

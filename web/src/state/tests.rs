@@ -296,12 +296,10 @@ fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
         state.apply(Action::SetStrategy(strategy));
         let mut files: Vec<ReportFile<'_>> = named
             .iter()
-            .map(|(name, bytes)| ReportFile { name, bytes })
+            .map(|(name, bytes)| ReportFile::new(name, bytes))
             .collect();
-        files.push(ReportFile {
-            name: "huge.json",
-            bytes: &big,
-        });
+        // The CLI too is given the whole file here: the page's plan must be the same.
+        files.push(ReportFile::new("huge.json", &big));
         let options = PlanOptions {
             strategy,
             ..PlanOptions::default()
