@@ -311,6 +311,19 @@ test('downloads: the plan byte for byte as llmcap plan --json, and the merged re
     }
     assert.ok(cli && cli.length > 0, `${LLMCAP_BIN} plan --json printed no plan: ${stderr.slice(0, 500)}`);
     assert.ok(Buffer.compare(bytes, cli) === 0, `the page's ${strategy} plan differs from llmcap plan --json (see tests/artifacts/)`);
+
+    // The Ansible inventory: the same bytes as `llmcap plan --export ansible`.
+    const inventory = await download('#download-inventory', 'llmcap_inventory.yml');
+    writeFileSync(join(ARTIFACTS, `llmcap_inventory.${strategy}.yml`), inventory);
+    const cliInventory = join(ARTIFACTS, `cli-inventory.${strategy}.yml`);
+    try {
+      execFileSync(LLMCAP_BIN, ['plan', '--strategy', strategy, '-o', join(ARTIFACTS, 'cli-plan-for-inventory.json'),
+        '--export', 'ansible', '--export-output', cliInventory, ...onDisk], { stdio: 'ignore' });
+    } catch (e) {
+      // bad files are reported on stderr; the export is still written
+    }
+    assert.ok(Buffer.compare(inventory, readFileSync(cliInventory)) === 0,
+      `the page's ${strategy} Ansible inventory differs from llmcap plan --export ansible (see tests/artifacts/)`);
   }
 });
 

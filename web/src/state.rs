@@ -267,6 +267,12 @@ impl AppState {
         plan_json(&self.plan)
     }
 
+    /// The plan as an Ansible inventory: the same bytes as `llmcap plan --export ansible` on
+    /// the same files and options.
+    pub fn ansible_inventory(&self) -> String {
+        llmcap_core::export::export(&self.plan, llmcap_core::export::Format::Ansible).text
+    }
+
     /// Every report the plan uses, as the probe writes them (measured values, not what-if
     /// ones), in one JSON array sorted by host name.
     pub fn merged_reports_json(&self) -> String {

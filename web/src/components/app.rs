@@ -115,6 +115,7 @@ pub fn App() -> Html {
                 <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy}
                     on_download_plan={save("distributed_plan.json", "application/json", AppState::plan_json)}
                     on_download_reports={save("capability_reports_merged.json", "application/json", AppState::merged_reports_json)}
+                    on_download_inventory={save(llmcap_core::export::Format::Ansible.default_file_name(), "application/yaml", AppState::ansible_inventory)}
                     download_error={(*download_error).clone()} />
             } else if state.files.is_empty() {
                 <section class="welcome" aria-labelledby="welcome-heading">

@@ -24,6 +24,8 @@ pub struct PlanSectionProps {
     pub on_download_plan: Callback<()>,
     /// "Download merged reports".
     pub on_download_reports: Callback<()>,
+    /// "Download Ansible inventory".
+    pub on_download_inventory: Callback<()>,
     /// Why the last download failed, if it did.
     #[prop_or_default]
     pub download_error: Option<AttrValue>,
@@ -82,6 +84,7 @@ pub fn PlanSection(props: &PlanSectionProps) -> Html {
     let plan = &*props.plan;
     let on_plan = props.on_download_plan.reform(|_: MouseEvent| ());
     let on_reports = props.on_download_reports.reform(|_: MouseEvent| ());
+    let on_inventory = props.on_download_inventory.reform(|_: MouseEvent| ());
     html! {
         <section class="plan" id="plan" aria-labelledby="plan-heading"
             data-machines={plan.machines.to_string()} data-strategy={plan.strategy.as_str()}>
@@ -127,6 +130,8 @@ pub fn PlanSection(props: &PlanSectionProps) -> Html {
                 <h3>{"Download"}</h3>
                 <button type="button" class="primary" id="download-plan" onclick={on_plan}>{"Download distributed_plan.json"}</button>
                 <button type="button" id="download-reports" onclick={on_reports}>{"Download merged reports"}</button>
+                <button type="button" id="download-inventory" onclick={on_inventory}
+                    title="The plan as an Ansible inventory, for deploy/ansible/prepare.yml">{"Download Ansible inventory"}</button>
                 if let Some(error) = &props.download_error { <p class="error-text" role="alert">{error}</p> }
             </div>
         </section>

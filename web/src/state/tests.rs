@@ -315,6 +315,22 @@ fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
             .plan_json()
             .contains("huge.json: the file is 1048577 bytes")
     );
+    // The inventory download is the CLI's `--export ansible` of the same plan.
+    let mut files: Vec<ReportFile<'_>> = named
+        .iter()
+        .map(|(name, bytes)| ReportFile::new(name, bytes))
+        .collect();
+    files.push(ReportFile::new("huge.json", &big));
+    let options = PlanOptions {
+        strategy: state.strategy,
+        ..PlanOptions::default()
+    };
+    let expected = llmcap_core::export::export(
+        &plan_files(&files, &options),
+        llmcap_core::export::Format::Ansible,
+    );
+    assert_eq!(state.ansible_inventory(), expected.text);
+    assert!(state.ansible_inventory().contains("\"old-thinkpad\""));
 }
 
 #[test]
