@@ -45,7 +45,7 @@ impl Report {
             hostname: Some(self.hostname.as_str().to_owned()),
             system: Some(system_to_raw(&m.system)),
             benchmark: Some(benchmark_to_raw(&m.benchmark)),
-            capabilities: Some(capabilities_to_raw(&self.capabilities)),
+            capabilities: Some(RawCapabilities::from(&self.capabilities)),
             schema_version: self.schema_version.map(u64::from),
             tool: self.tool.as_ref().map(|t| RawTool {
                 name: Some(t.name.clone()),
@@ -59,7 +59,7 @@ impl Report {
                 s
             }),
             ollama: m.ollama.as_ref().map(ollama_to_raw),
-            embedding: m.embedding.as_ref().map(embedding_to_raw),
+            embedding: m.embedding.as_ref().map(RawEmbedding::from),
             checks: Default::default(),
             recommendations: None,
             warnings: self.warnings.clone(),
@@ -451,14 +451,16 @@ fn benchmark_to_raw(b: &Benchmark) -> RawBenchmark {
     }
 }
 
-fn capabilities_to_raw(c: &Capabilities) -> RawCapabilities {
-    RawCapabilities {
-        prerequisites: Some(c.prerequisites),
-        e0_e1: Some(c.e0_e1),
-        e2_full: Some(c.e2_full),
-        e2_quantized: Some(c.e2_quantized),
-        model_recommendations: c.model_recommendations.clone(),
-        notes: c.notes.clone(),
+impl From<&Capabilities> for RawCapabilities {
+    fn from(c: &Capabilities) -> RawCapabilities {
+        RawCapabilities {
+            prerequisites: Some(c.prerequisites),
+            e0_e1: Some(c.e0_e1),
+            e2_full: Some(c.e2_full),
+            e2_quantized: Some(c.e2_quantized),
+            model_recommendations: c.model_recommendations.clone(),
+            notes: c.notes.clone(),
+        }
     }
 }
 
@@ -472,20 +474,22 @@ fn ollama_to_raw(o: &Ollama) -> RawOllama {
     }
 }
 
-fn embedding_to_raw(e: &Embedding) -> RawEmbedding {
-    RawEmbedding {
-        status: Some(e.status.as_str().to_owned()),
-        reason: e.reason.clone(),
-        model: e.model.clone(),
-        model_path: e.model_path.clone(),
-        load_seconds: e.load_seconds,
-        encode_seconds: e.encode_seconds,
-        sentences: e.sentences,
-        sentences_per_second: e.sentences_per_second,
-        tokens: e.tokens,
-        threads: e.threads,
-        peak_rss_mib: e.peak_rss_mib,
-        memory_needed_mib: e.memory_needed_mib,
-        max_abs_error: e.max_abs_error,
+impl From<&Embedding> for RawEmbedding {
+    fn from(e: &Embedding) -> RawEmbedding {
+        RawEmbedding {
+            status: Some(e.status.as_str().to_owned()),
+            reason: e.reason.clone(),
+            model: e.model.clone(),
+            model_path: e.model_path.clone(),
+            load_seconds: e.load_seconds,
+            encode_seconds: e.encode_seconds,
+            sentences: e.sentences,
+            sentences_per_second: e.sentences_per_second,
+            tokens: e.tokens,
+            threads: e.threads,
+            peak_rss_mib: e.peak_rss_mib,
+            memory_needed_mib: e.memory_needed_mib,
+            max_abs_error: e.max_abs_error,
+        }
     }
 }

@@ -47,7 +47,7 @@ pub fn check_main(args: CheckArgs) -> ExitCode {
     });
     eprintln!("embedding: {}", summary(&embedding));
     eprintln!("{}", meaning(&embedding));
-    let line = serde_json::to_string(&to_wire(&embedding)).map(|l| l + "\n");
+    let line = serde_json::to_string(&RawEmbedding::from(&embedding)).map(|l| l + "\n");
     let mut out = std::io::stdout().lock();
     let printed = line
         .map_err(std::io::Error::other)
@@ -88,25 +88,6 @@ pub fn summary(e: &Embedding) -> String {
         parts.push(reason.clone());
     }
     parts.join(", ")
-}
-
-/// The report's wire form of the result.
-fn to_wire(e: &Embedding) -> RawEmbedding {
-    RawEmbedding {
-        status: Some(e.status.as_str().to_owned()),
-        reason: e.reason.clone(),
-        model: e.model.clone(),
-        model_path: e.model_path.clone(),
-        load_seconds: e.load_seconds,
-        encode_seconds: e.encode_seconds,
-        sentences: e.sentences,
-        sentences_per_second: e.sentences_per_second,
-        tokens: e.tokens,
-        threads: e.threads,
-        peak_rss_mib: e.peak_rss_mib,
-        memory_needed_mib: e.memory_needed_mib,
-        max_abs_error: e.max_abs_error,
-    }
 }
 
 #[cfg(test)]

@@ -291,22 +291,26 @@ fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
             size: big.len() as u64,
         },
     });
-    let mut state = state_with(inputs);
-    for strategy in Strategy::ALL {
-        state.apply(Action::SetStrategy(strategy));
+    // What `llmcap plan` makes of the same files; the CLI too is given the whole large file
+    // here: the page's plan must be the same.
+    let cli_plan = |strategy| {
         let mut files: Vec<ReportFile<'_>> = named
             .iter()
             .map(|(name, bytes)| ReportFile::new(name, bytes))
             .collect();
-        // The CLI too is given the whole file here: the page's plan must be the same.
         files.push(ReportFile::new("huge.json", &big));
         let options = PlanOptions {
             strategy,
             ..PlanOptions::default()
         };
+        plan_files(&files, &options)
+    };
+    let mut state = state_with(inputs);
+    for strategy in Strategy::ALL {
+        state.apply(Action::SetStrategy(strategy));
         assert_eq!(
             state.plan_json(),
-            plan_json(&plan_files(&files, &options)),
+            plan_json(&cli_plan(strategy)),
             "{strategy}"
         );
     }
@@ -316,17 +320,8 @@ fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
             .contains("huge.json: the file is 1048577 bytes")
     );
     // The inventory download is the CLI's `--export ansible` of the same plan.
-    let mut files: Vec<ReportFile<'_>> = named
-        .iter()
-        .map(|(name, bytes)| ReportFile::new(name, bytes))
-        .collect();
-    files.push(ReportFile::new("huge.json", &big));
-    let options = PlanOptions {
-        strategy: state.strategy,
-        ..PlanOptions::default()
-    };
     let expected = llmcap_core::export::export(
-        &plan_files(&files, &options),
+        &cli_plan(state.strategy),
         llmcap_core::export::Format::Ansible,
     );
     assert_eq!(state.ansible_inventory(), expected.text);
