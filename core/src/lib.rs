@@ -1,5 +1,6 @@
 //! llmcap-core: the pure heart of llmcap — the report schema and its validation, the guide's
-//! classification rules, recommendations, and fleet planning.
+//! classification rules, recommendations, fleet planning, and exports of the plan for existing
+//! engines (an Ansible inventory).
 //!
 //! Nothing here touches the file system, the environment, processes, clocks or the terminal:
 //! the CLI and the web page read files and pass facts in, so both compute the same verdicts
@@ -8,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod classify;
+pub mod export;
 pub mod plan;
 pub mod recommend;
 pub mod report;

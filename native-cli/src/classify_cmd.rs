@@ -97,24 +97,13 @@ fn evaluate(
     Ok(Evaluated {
         file: input.name.clone(),
         hostname: report.hostname.to_string(),
-        capabilities: to_raw(&assessment.capabilities),
-        stored_capabilities: to_raw(&report.capabilities),
+        capabilities: RawCapabilities::from(&assessment.capabilities),
+        stored_capabilities: RawCapabilities::from(&report.capabilities),
         differences: differences(&report.capabilities, &assessment.capabilities),
         checks: assessment.checks_by_key(),
         warnings: assessment.warnings.clone(),
         recommendations: recommend(&machine, settings),
     })
-}
-
-fn to_raw(c: &Capabilities) -> RawCapabilities {
-    RawCapabilities {
-        prerequisites: Some(c.prerequisites),
-        e0_e1: Some(c.e0_e1),
-        e2_full: Some(c.e2_full),
-        e2_quantized: Some(c.e2_quantized),
-        model_recommendations: c.model_recommendations.clone(),
-        notes: c.notes.clone(),
-    }
 }
 
 fn flag(c: &Capabilities, phase: Phase) -> bool {

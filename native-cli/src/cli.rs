@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand};
+use llmcap_core::export::Format;
 use llmcap_core::plan::Strategy;
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   probe     0 the machine can run at least the prerequisites; 1 it cannot; 2 usage or I/O error
   classify  0 every file was evaluated; 2 some file was bad (the others are still evaluated)
-  plan      0 a plan was written; 2 no usable report was given";
+  plan      0 a plan (and its export) was written; 2 no usable report was given, or a file
+            could not be written";
 
 /// Measure what a machine can run for LLM experiments, and plan work across machines.
 #[derive(Debug, Parser)]
@@ -34,6 +36,12 @@ pub enum Command {
     Plan(PlanArgs),
     /// Print the JSON Schema of the report format.
     Schema,
+    /// Run only the embedding load test and print its result as JSON.
+    #[command(name = "embed-check", hide = true)]
+    EmbedCheck(crate::embed::CheckArgs),
+    /// The embedding test's child process (run by the probe, not by hand).
+    #[command(name = crate::embed::WORKER_SUBCOMMAND, hide = true)]
+    EmbedWorker(crate::embed::WorkerArgs),
 }
 
 /// `llmcap probe`.
@@ -60,18 +68,9 @@ pub struct ProbeArgs {
     /// Seconds the benchmark may run (at least 3 rounds are measured).
     #[arg(long, default_value_t = 1.5, value_name = "SECONDS", value_parser = positive_seconds)]
     pub bench_seconds: f64,
-    /// Skip the embedding-model load test.
-    #[arg(long)]
-    pub skip_embedding: bool,
-    /// Folder holding all-MiniLM-L6-v2 (config.json, tokenizer.json, model.safetensors).
-    #[arg(long, env = "LLMCAP_MODEL_DIR", value_name = "DIR")]
-    pub model_dir: Option<PathBuf>,
-    /// Never download the embedding model (also set by HF_HUB_OFFLINE=1).
-    #[arg(long)]
-    pub offline: bool,
-    /// Seconds the embedding test may take before it is stopped.
-    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = positive_seconds)]
-    pub embedding_timeout: f64,
+    /// The embedding-model load test.
+    #[command(flatten)]
+    pub embed: crate::embed::EmbedArgs,
     /// Seconds each external tool (nvidia-smi, rocm-smi, ollama, python3) may take.
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds)]
     pub tool_timeout: f64,
@@ -130,6 +129,13 @@ pub struct PlanArgs {
     /// Effective batch size that gradient accumulation aims for.
     #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub target_batch_size: u32,
+    /// Also write the plan for an existing engine: `ansible` writes an inventory with a group
+    /// per tier and per phase and each machine's model and settings as host variables.
+    #[arg(long, value_name = "FORMAT")]
+    pub export: Option<Format>,
+    /// Where to write the export [default: llmcap_inventory.yml for ansible].
+    #[arg(long, value_name = "FILE", requires = "export")]
+    pub export_output: Option<PathBuf>,
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {

@@ -29,6 +29,8 @@ fn main() -> ExitCode {
         Command::Classify(args) => classify_cmd::run(args),
         Command::Plan(args) => plan_cmd::run(args),
         Command::Schema => print_schema(),
+        Command::EmbedCheck(args) => embed::check_main(args),
+        Command::EmbedWorker(args) => embed::worker_main(args),
     }
 }
 

@@ -2,7 +2,9 @@
 
 use crate::cli::PlanArgs;
 use crate::report_io;
+use llmcap_core::export::export;
 use llmcap_core::plan::{PlanOptions, ReportFile, plan_files, plan_json, render_text};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Plans the reports. Exit code 0 when a plan was written, 2 when no usable report was given
@@ -44,11 +46,32 @@ pub fn run(args: PlanArgs) -> ExitCode {
         eprintln!("error: {e:#}");
         return ExitCode::from(2);
     }
+    let exported = match args.export {
+        Some(format) => {
+            let path = args
+                .export_output
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format.default_file_name()));
+            let file = export(&plan, format);
+            for note in &file.notes {
+                eprintln!("warning: {note}");
+            }
+            if let Err(e) = report_io::write_atomic(&path, &file.text) {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+            Some((format, path))
+        }
+        None => None,
+    };
     if args.json {
         print!("{json}");
     } else {
         print!("{}", render_text(&plan));
         println!("\nPlan saved to: {}", args.output.display());
+        if let Some((format, path)) = exported {
+            println!("{format} export saved to: {}", path.display());
+        }
     }
     ExitCode::SUCCESS
 }

@@ -40,9 +40,6 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         std::fs::create_dir_all(&args.output_dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.output_dir.display()))?;
     }
-    let offline = args.offline
-        || std::env::var("HF_HUB_OFFLINE")
-            .is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
     let options = ProbeOptions {
         output_dir: args.output_dir.clone(),
         hostname,
@@ -50,11 +47,7 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
             budget: Duration::from_secs_f64(args.bench_seconds),
             ..Default::default()
         }),
-        embedding: (!args.skip_embedding).then(|| EmbedOptions {
-            model_dir: args.model_dir.clone(),
-            offline,
-            timeout: Duration::from_secs_f64(args.embedding_timeout),
-        }),
+        embedding: (!args.embed.skip_embedding).then(|| EmbedOptions::from_args(&args.embed)),
         tool_timeout: Duration::from_secs_f64(args.tool_timeout),
         ollama_host: std::env::var("OLLAMA_HOST").ok(),
     };

@@ -1,11 +1,16 @@
 //! End-to-end tests of llmcap across its crates, one module per scenario: the CLI's output,
-//! compatibility with the guide's scripts, the published schema, planning.
+//! compatibility with the guide's scripts, the published schema, planning, and the Ansible
+//! export and playbooks.
 
 // Test code: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
+mod ansible_inventory;
+mod ansible_prepare;
+mod ansible_probe;
+mod ansible_tools;
 mod classify_cli;
 mod plan_bad;
 mod plan_cli;

@@ -220,15 +220,16 @@ fn show_time(valid: &Valid<'_>, utc: bool) -> String {
     }
 }
 
+/// The first warning of a plan with rejected files.
+pub(crate) fn skipped_warning(rejected: usize, files: usize) -> String {
+    format!("files skipped as not valid reports: {rejected} of {files} (see `rejected`)")
+}
+
 /// Warnings about the input: rejected files and replaced reports.
 pub(crate) fn input_warnings(intake: &Intake<'_>) -> Vec<String> {
     let mut warnings = Vec::new();
     if !intake.rejected.is_empty() {
-        warnings.push(format!(
-            "files skipped as not valid reports: {} of {} (see `rejected`)",
-            intake.rejected.len(),
-            intake.files()
-        ));
+        warnings.push(skipped_warning(intake.rejected.len(), intake.files()));
     }
     for r in &intake.replaced {
         warnings.push(format!(

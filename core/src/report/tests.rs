@@ -296,7 +296,7 @@ mod never_panics {
 }
 
 mod control_scan {
-    use super::super::first_control;
+    use super::super::parse::first_control;
     use proptest::prelude::*;
 
     fn naive(text: &str) -> Option<usize> {

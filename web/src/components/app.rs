@@ -1,0 +1,133 @@
+//! The page: loading, the file list, the fleet, the open machine and the plan, wired to the
+//! reducer. Files dropped anywhere on the page are loaded.
+
+use crate::components::file_list::FileList;
+use crate::components::fleet_table::FleetTable;
+use crate::components::loader::Loader;
+use crate::components::machine_detail::MachineDetail;
+use crate::components::plan_view::PlanSection;
+use crate::download::save_text;
+use crate::state::{Action, AppState};
+use crate::upload::{files_of, read_all};
+use gloo_file::ObjectUrl;
+use yew::prelude::*;
+
+/// The whole page.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::default);
+    let reading = use_state(|| 0usize);
+    let dragging = use_state(|| false);
+    // The last download's URL: dropping it would revoke the URL before the download starts.
+    let last_download = use_mut_ref(|| None::<ObjectUrl>);
+    let download_error = use_state(|| None::<AttrValue>);
+
+    let on_files = {
+        let dispatcher = state.dispatcher();
+        let reading = reading.clone();
+        Callback::from(move |files: Vec<web_sys::File>| {
+            if files.is_empty() {
+                return;
+            }
+            reading.set(files.len());
+            let dispatcher = dispatcher.clone();
+            let reading = reading.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let inputs = read_all(files).await;
+                dispatcher.dispatch(Action::AddFiles(inputs));
+                reading.set(0);
+            });
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Leaving for a child element is not leaving the page.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let ondrop = {
+        let on_files = on_files.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            on_files.emit(files_of(e.data_transfer().and_then(|d| d.files())));
+        })
+    };
+    let dispatch = |make: fn() -> Action| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(make()))
+    };
+    let save = |file_name: &'static str, mime: &'static str, text: fn(&AppState) -> String| {
+        let state = state.clone();
+        let last_download = last_download.clone();
+        let download_error = download_error.clone();
+        Callback::from(move |()| match save_text(file_name, mime, &text(&state)) {
+            Ok(url) => {
+                *last_download.borrow_mut() = Some(url);
+                download_error.set(None);
+            }
+            Err(message) => download_error.set(Some(format!("{file_name}: {message}").into())),
+        })
+    };
+    let on_remove = state.dispatcher().to_callback().reform(Action::Remove);
+    let on_sort = state.dispatcher().to_callback().reform(Action::SortBy);
+    let on_select = state.dispatcher().to_callback().reform(Action::Select);
+    let on_strategy = state.dispatcher().to_callback().reform(Action::SetStrategy);
+    let selected = state.selected_row().cloned();
+    let detail = selected.map(|row| {
+        let host = row.host().to_owned();
+        let on_overrides =
+            state
+                .dispatcher()
+                .to_callback()
+                .reform(move |overrides| Action::SetOverrides {
+                    host: host.clone(),
+                    overrides,
+                });
+        let on_close = state
+            .dispatcher()
+            .to_callback()
+            .reform(|()| Action::Select(None));
+        html! { <MachineDetail {row} {on_close} {on_overrides} /> }
+    });
+    let has_machines = !state.fleet.rows.is_empty();
+    html! {
+        <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+            <Loader reading={*reading} has_files={!state.files.is_empty()} dragging={*dragging}
+                {on_files} on_examples={dispatch(|| Action::LoadExamples)} on_clear={dispatch(|| Action::Clear)} />
+            <FileList files={state.files.clone()} fleet={state.fleet.clone()} {on_remove} />
+            if has_machines {
+                <FleetTable fleet={state.fleet.clone()} sort={state.sort} selected={state.selected.clone()} {on_sort} {on_select} />
+                {detail.unwrap_or_default()}
+                <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy}
+                    on_download_plan={save("distributed_plan.json", "application/json", AppState::plan_json)}
+                    on_download_reports={save("capability_reports_merged.json", "application/json", AppState::merged_reports_json)}
+                    on_download_inventory={save(llmcap_core::export::Format::Ansible.default_file_name(), "application/yaml", AppState::ansible_inventory)}
+                    download_error={(*download_error).clone()} />
+            } else if state.files.is_empty() {
+                <section class="welcome" aria-labelledby="welcome-heading">
+                    <h2 id="welcome-heading">{"How it works"}</h2>
+                    <ol>
+                        <li>{"Run "}<code>{"llmcap probe"}</code>{" on each machine; it writes "}<code>{"capability_report_<host>.json"}</code>{"."}</li>
+                        <li>{"Drop all the reports here. They are read by this page only, in your browser."}</li>
+                        <li>{"See each machine's verdict and what to install, and the plan that splits the experiments across them."}</li>
+                    </ol>
+                    <p>{"No reports at hand? Try "}<strong>{"Load example fleet"}</strong>{"."}</p>
+                </section>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,239 @@
+//! The fleet table's rows: one per machine the plan uses, with what-if overrides applied and
+//! the verdict recomputed by `llmcap_core::classify`, and how the table sorts them.
+
+use llmcap_core::report::{Capabilities, EmbeddingStatus};
+use llmcap_core::{Overrides, Report, classify};
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+/// One machine in the fleet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetRow {
+    /// The id of the file it came from.
+    pub file_id: u64,
+    /// That file's name.
+    pub file: String,
+    /// The report as the plan sees it: the file's report, or with what-if values applied and
+    /// the verdict recomputed by `llmcap_core::classify`.
+    pub report: Rc<Report>,
+    /// The report as read from the file.
+    pub measured: Rc<Report>,
+    /// What-if values in force for this machine.
+    pub overrides: Overrides,
+    /// The guide's tier (1-3) as the plan assigned it; `None` when excluded.
+    pub tier: Option<u8>,
+}
+
+impl FleetRow {
+    /// The report as the plan reads it: `report` with `overrides` applied.
+    ///
+    /// Without overrides this is the report itself, verdict included, which is what
+    /// `llmcap plan` reads; the details panel says when llmcap's rules disagree with it.
+    pub fn effective(report: &Rc<Report>, overrides: &Overrides) -> Rc<Report> {
+        if overrides.is_empty() {
+            Rc::clone(report)
+        } else {
+            let machine = report.machine.with_overrides(overrides);
+            let mut changed = Report::clone(report);
+            changed.capabilities = classify(&machine).capabilities;
+            changed.machine = machine;
+            Rc::new(changed)
+        }
+    }
+
+    /// The label of the plan's tier.
+    pub fn tier_label(&self) -> String {
+        self.tier
+            .map_or_else(|| "excluded".to_owned(), |t| format!("tier {t}"))
+    }
+
+    /// The host name.
+    pub fn host(&self) -> &str {
+        self.report.hostname.as_str()
+    }
+
+    /// The verdict in force.
+    pub fn verdict(&self) -> &Capabilities {
+        &self.report.capabilities
+    }
+
+    /// GFLOP/s and whether it is estimated from the guide's benchmark time.
+    pub fn gflops(&self) -> Option<(f64, bool)> {
+        let bench = &self.report.machine.benchmark;
+        match bench.gflops {
+            Some(g) => Some((g, false)),
+            None => bench.effective_gflops().map(|g| (g, true)),
+        }
+    }
+
+    /// The embedding test's outcome, when the report has one.
+    pub fn embedding(&self) -> Option<EmbeddingStatus> {
+        self.report.machine.embedding.as_ref().map(|e| e.status)
+    }
+
+    /// The GPUs in one line: names and memory, or the guide's GPU string.
+    pub fn gpu_summary(&self) -> String {
+        let system = &self.report.machine.system;
+        if !system.gpus.is_empty() {
+            return system
+                .gpus
+                .iter()
+                .map(|g| match (g.unified_memory, g.vram_total_mib) {
+                    (true, _) => format!("{} (unified memory)", g.name),
+                    (false, Some(mib)) => {
+                        format!("{}, {}", g.name, crate::format::gb(mib as f64 / 1024.0))
+                    }
+                    (false, None) => g.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        system.gpu.clone().unwrap_or_else(|| "none".to_owned())
+    }
+}
+
+/// Whether two verdicts grant the same phases (recommendation lines and notes aside).
+pub fn same_verdict(a: &Capabilities, b: &Capabilities) -> bool {
+    VerdictKey::ALL.iter().all(|v| v.of(a) == v.of(b))
+}
+
+/// A column the table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortKey {
+    /// Host name.
+    #[default]
+    Host,
+    /// Tier.
+    Tier,
+    /// Total RAM.
+    RamTotal,
+    /// Available RAM.
+    RamAvailable,
+    /// Free disk.
+    DiskFree,
+    /// CPU cores.
+    Cores,
+    /// Largest GPU memory.
+    Vram,
+    /// GFLOP/s.
+    Gflops,
+    /// Embedding test outcome.
+    Embedding,
+    /// One of the four verdicts.
+    Verdict(VerdictKey),
+}
+
+/// One of the guide's four verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VerdictKey {
+    /// `prerequisites`.
+    Prerequisites,
+    /// `e0_e1`.
+    E0E1,
+    /// `e2_full`.
+    E2Full,
+    /// `e2_quantized`.
+    E2Quantized,
+}
+
+impl VerdictKey {
+    /// All four, in the guide's order.
+    pub const ALL: [VerdictKey; 4] = [
+        VerdictKey::Prerequisites,
+        VerdictKey::E0E1,
+        VerdictKey::E2Full,
+        VerdictKey::E2Quantized,
+    ];
+
+    /// The verdict's key in a report.
+    pub fn key(self) -> &'static str {
+        match self {
+            VerdictKey::Prerequisites => "prerequisites",
+            VerdictKey::E0E1 => "e0_e1",
+            VerdictKey::E2Full => "e2_full",
+            VerdictKey::E2Quantized => "e2_quantized",
+        }
+    }
+
+    /// The flag in a verdict.
+    pub fn of(self, c: &Capabilities) -> bool {
+        match self {
+            VerdictKey::Prerequisites => c.prerequisites,
+            VerdictKey::E0E1 => c.e0_e1,
+            VerdictKey::E2Full => c.e2_full,
+            VerdictKey::E2Quantized => c.e2_quantized,
+        }
+    }
+}
+
+/// The table's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Sort {
+    /// Column.
+    pub key: SortKey,
+    /// Largest first.
+    pub descending: bool,
+}
+
+impl Sort {
+    /// The order after a click on `key`'s header: the same column flips, another column starts
+    /// with host names A-Z and numbers largest first.
+    pub fn toggled(self, key: SortKey) -> Sort {
+        if self.key == key {
+            Sort {
+                key,
+                descending: !self.descending,
+            }
+        } else {
+            Sort {
+                key,
+                descending: key != SortKey::Host,
+            }
+        }
+    }
+}
+
+fn embedding_rank(status: Option<EmbeddingStatus>) -> u8 {
+    match status {
+        Some(EmbeddingStatus::Success) => 4,
+        Some(EmbeddingStatus::Skip) => 2,
+        Some(EmbeddingStatus::Timeout) => 1,
+        Some(EmbeddingStatus::Fail) => 0,
+        None => 3,
+    }
+}
+
+fn by_number(a: Option<f64>, b: Option<f64>) -> Ordering {
+    a.unwrap_or(f64::NEG_INFINITY)
+        .total_cmp(&b.unwrap_or(f64::NEG_INFINITY))
+}
+
+/// Compares two rows by `key` alone.
+fn compare(key: SortKey, a: &FleetRow, b: &FleetRow) -> Ordering {
+    let (sa, sb) = (&a.report.machine.system, &b.report.machine.system);
+    match key {
+        SortKey::Host => a.host().cmp(b.host()),
+        SortKey::Tier => a.tier.cmp(&b.tier),
+        SortKey::RamTotal => sa.ram_gb.total_cmp(&sb.ram_gb),
+        SortKey::RamAvailable => sa.ram_available_gb.total_cmp(&sb.ram_available_gb),
+        SortKey::DiskFree => sa.disk_free_gb.total_cmp(&sb.disk_free_gb),
+        SortKey::Cores => sa.cores().cmp(&sb.cores()),
+        SortKey::Vram => by_number(sa.largest_vram_gb(), sb.largest_vram_gb()),
+        SortKey::Gflops => by_number(a.gflops().map(|g| g.0), b.gflops().map(|g| g.0)),
+        SortKey::Embedding => embedding_rank(a.embedding()).cmp(&embedding_rank(b.embedding())),
+        SortKey::Verdict(v) => v.of(a.verdict()).cmp(&v.of(b.verdict())),
+    }
+}
+
+/// Sorts rows in place; ties keep host-name order.
+pub fn sort_rows(rows: &mut [FleetRow], sort: Sort) {
+    rows.sort_by(|a, b| {
+        let primary = compare(sort.key, a, b);
+        let primary = if sort.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| a.host().cmp(b.host()))
+    });
+}

@@ -1,0 +1,328 @@
+//! The page's state and its reducer: every change goes through [`AppState::reduce`], which
+//! parses reports with `llmcap_core` and plans them with `llmcap_core::plan` (the same call
+//! as `llmcap plan`), so the components only render.
+
+use crate::error::WebError;
+use crate::examples;
+use crate::fleet::{FleetRow, Sort, SortKey, sort_rows};
+use crate::plan_view_model::{self, PlanView};
+use crate::shared::Shared;
+use llmcap_core::report::MAX_REPORT_BYTES;
+use llmcap_core::{
+    Overrides, Plan, PlanOptions, Report, ReportError, Settings, Strategy, classify, parse_report,
+    plan_files, plan_json, recommend,
+};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// A file as the browser handed it over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileInput {
+    /// The file's name.
+    pub name: String,
+    /// Its contents, or why there are none.
+    pub data: FileData,
+}
+
+/// What the browser could read of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileData {
+    /// The whole file.
+    Bytes(Vec<u8>),
+    /// Not read: larger than any report can be.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// The browser failed to read it.
+    Unreadable {
+        /// The browser's reason.
+        message: String,
+    },
+}
+
+impl FileInput {
+    /// A file whose contents were read.
+    pub fn bytes(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> FileInput {
+        FileInput {
+            name: name.into(),
+            data: FileData::Bytes(bytes.into()),
+        }
+    }
+}
+
+/// A change to the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Files dropped or picked, in the browser's order.
+    AddFiles(Vec<FileInput>),
+    /// The bundled example reports.
+    LoadExamples,
+    /// Forget one file.
+    Remove(u64),
+    /// Forget every file and every what-if value.
+    Clear,
+    /// What-if values for a host; empty overrides remove them.
+    SetOverrides {
+        /// Host name.
+        host: String,
+        /// The values.
+        overrides: Overrides,
+    },
+    /// Plan with this strategy.
+    SetStrategy(Strategy),
+    /// A click on a column header.
+    SortBy(SortKey),
+    /// Show this machine's details, or none.
+    Select(Option<String>),
+}
+
+/// One loaded file and what became of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedFile {
+    /// Unique within the page's life.
+    pub id: u64,
+    /// The file's name.
+    pub name: String,
+    /// Its contents, for the planner; `None` when the file was not read.
+    pub bytes: Option<Rc<[u8]>>,
+    /// Its size in bytes, read or not; `None` when the browser could not read it.
+    pub size: Option<u64>,
+    /// The report, or why the file was rejected.
+    pub outcome: Result<Rc<Report>, WebError>,
+}
+
+/// The fleet derived from the loaded files.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fleet {
+    /// One row per host used by the plan, in the table's order.
+    pub rows: Vec<FleetRow>,
+    /// Files with a valid report that the plan does not use, and why, by file id.
+    pub set_aside: BTreeMap<u64, String>,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    next_id: u64,
+    /// Every file loaded, in load order.
+    pub files: Shared<Vec<LoadedFile>>,
+    /// What-if values by host name.
+    pub overrides: Shared<BTreeMap<String, Overrides>>,
+    /// The plan's strategy.
+    pub strategy: Strategy,
+    /// Derived: the plan, as `llmcap plan` makes it from the same files.
+    pub plan: Shared<Plan>,
+    /// The table's order.
+    pub sort: Sort,
+    /// The host whose details are open.
+    pub selected: Option<String>,
+    /// Derived: the machines.
+    pub fleet: Shared<Fleet>,
+    /// Derived: the plan as the page shows it.
+    pub plan_view: Shared<PlanView>,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        let mut state = AppState {
+            next_id: 0,
+            files: Shared::default(),
+            overrides: Shared::default(),
+            strategy: Strategy::default(),
+            plan: Shared::new(plan_files(&[], &PlanOptions::default())),
+            sort: Sort::default(),
+            selected: None,
+            fleet: Shared::default(),
+            plan_view: Shared::default(),
+        };
+        state.refresh_fleet();
+        state
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = AppState::clone(&self);
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+impl AppState {
+    /// Applies one action and recomputes what depends on it.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::AddFiles(inputs) => self.add(inputs),
+            Action::LoadExamples => self.add(
+                examples::FILES
+                    .iter()
+                    .map(|(name, text)| FileInput::bytes(*name, text.as_bytes()))
+                    .collect(),
+            ),
+            Action::Remove(id) => {
+                let files = self.files.iter().filter(|f| f.id != id).cloned().collect();
+                self.files = Shared::new(files);
+                self.refresh_fleet();
+            }
+            Action::Clear => {
+                *self = AppState {
+                    next_id: self.next_id,
+                    strategy: self.strategy,
+                    sort: self.sort,
+                    ..AppState::default()
+                };
+                self.refresh_fleet();
+            }
+            Action::SetOverrides { host, overrides } => {
+                let mut all = BTreeMap::clone(&self.overrides);
+                if overrides.is_empty() {
+                    all.remove(&host);
+                } else {
+                    all.insert(host, overrides);
+                }
+                self.overrides = Shared::new(all);
+                self.refresh_fleet();
+            }
+            Action::SetStrategy(strategy) => {
+                self.strategy = strategy;
+                self.refresh_fleet();
+            }
+            Action::SortBy(key) => {
+                self.sort = self.sort.toggled(key);
+                let mut fleet = Fleet::clone(&self.fleet);
+                sort_rows(&mut fleet.rows, self.sort);
+                self.fleet = Shared::new(fleet);
+            }
+            Action::Select(host) => self.selected = host,
+        }
+    }
+
+    fn add(&mut self, inputs: Vec<FileInput>) {
+        if inputs.is_empty() {
+            return;
+        }
+        let mut files = Vec::clone(&self.files);
+        files.reserve(inputs.len());
+        for input in inputs {
+            let (bytes, size) = match &input.data {
+                FileData::Bytes(bytes) => {
+                    (Some(Rc::from(bytes.as_slice())), Some(bytes.len() as u64))
+                }
+                FileData::TooLarge { size } => (None, Some(*size)),
+                FileData::Unreadable { .. } => (None, None),
+            };
+            let outcome = read(&input.name, input.data).map(Rc::new);
+            files.push(LoadedFile {
+                id: self.next_id,
+                name: input.name,
+                bytes,
+                size,
+                outcome,
+            });
+            self.next_id += 1;
+        }
+        self.files = Shared::new(files);
+        self.refresh_fleet();
+    }
+
+    /// Plans the files and derives the fleet from the plan.
+    fn refresh_fleet(&mut self) {
+        let plan = self.make_plan();
+        let (mut rows, set_aside) = self.fleet_of(&plan);
+        sort_rows(&mut rows, self.sort);
+        if let Some(host) = &self.selected
+            && !rows.iter().any(|r| r.host() == host)
+        {
+            self.selected = None;
+        }
+        self.fleet = Shared::new(Fleet { rows, set_aside });
+        self.plan_view = Shared::new(plan_view_model::build(&plan));
+        self.plan = Shared::new(plan);
+    }
+
+    /// The row of the open machine.
+    pub fn selected_row(&self) -> Option<&FleetRow> {
+        let host = self.selected.as_deref()?;
+        self.fleet.rows.iter().find(|r| r.host() == host)
+    }
+
+    /// Counts of loaded, rejected and set-aside files.
+    pub fn counts(&self) -> FileCounts {
+        let rejected = self.files.iter().filter(|f| f.outcome.is_err()).count();
+        FileCounts {
+            total: self.files.len(),
+            rejected,
+            set_aside: self.fleet.set_aside.len(),
+            machines: self.fleet.rows.len(),
+        }
+    }
+
+    /// The text of `distributed_plan.json`: the same bytes as `llmcap plan --json` on the
+    /// same files and options.
+    pub fn plan_json(&self) -> String {
+        plan_json(&self.plan)
+    }
+
+    /// The plan as an Ansible inventory: the same bytes as `llmcap plan --export ansible` on
+    /// the same files and options.
+    pub fn ansible_inventory(&self) -> String {
+        llmcap_core::export::export(&self.plan, llmcap_core::export::Format::Ansible).text
+    }
+
+    /// Every report the plan uses, as the probe writes them (measured values, not what-if
+    /// ones), in one JSON array sorted by host name.
+    pub fn merged_reports_json(&self) -> String {
+        let mut reports: Vec<&Rc<Report>> = self.fleet.rows.iter().map(|r| &r.measured).collect();
+        reports.sort_by(|a, b| a.hostname.cmp(&b.hostname));
+        let raw: Vec<_> = reports
+            .iter()
+            .map(|report| {
+                let mut raw = report.to_raw();
+                raw.checks = classify(&report.machine).checks_by_key();
+                raw.recommendations = Some(recommend(&report.machine, &Settings::default()));
+                raw
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&raw).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// How many files are in each state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileCounts {
+    /// Files loaded.
+    pub total: usize,
+    /// Files rejected with an error.
+    pub rejected: usize,
+    /// Valid reports the plan does not use (an older report of the same host).
+    pub set_aside: usize,
+    /// Machines in the fleet.
+    pub machines: usize,
+}
+
+/// Parses one file, or says why it cannot be.
+fn read(name: &str, data: FileData) -> Result<Report, WebError> {
+    match data {
+        FileData::Bytes(bytes) => Ok(parse_report(name, &bytes)?),
+        FileData::TooLarge { size } => Err(ReportError::TooLarge {
+            file: name.to_owned(),
+            size,
+            limit: MAX_REPORT_BYTES,
+        }
+        .into()),
+        FileData::Unreadable { message } => Err(WebError::Unreadable {
+            file: name.to_owned(),
+            message,
+        }),
+    }
+}
+
+mod derive;
+#[cfg(test)]
+mod tests;

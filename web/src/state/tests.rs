@@ -1,0 +1,344 @@
+use super::*;
+use crate::fleet::VerdictKey;
+use llmcap_core::ReportFile;
+use llmcap_core::report::EmbeddingStatus;
+
+const EPYC: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
+const H200: &str = include_str!("../../../tests/fixtures/seed-reports/h200-16core-offline.json");
+
+fn state_with(inputs: Vec<FileInput>) -> AppState {
+    let mut state = AppState::default();
+    state.apply(Action::AddFiles(inputs));
+    state
+}
+
+fn examples() -> AppState {
+    let mut state = AppState::default();
+    state.apply(Action::LoadExamples);
+    state
+}
+
+fn hosts(state: &AppState) -> Vec<&str> {
+    state.fleet.rows.iter().map(|r| r.host()).collect()
+}
+
+fn error_of<'a>(state: &'a AppState, name: &str) -> Option<&'a WebError> {
+    state
+        .files
+        .iter()
+        .find(|f| f.name == name)
+        .and_then(|f| f.outcome.as_ref().err())
+}
+
+#[test]
+fn bad_files_get_the_clis_error_and_never_block_the_good_ones() {
+    let bad: Vec<(&str, &[u8])> = vec![
+        ("notes.txt", b"these are my notes, not JSON"),
+        ("empty.json", b""),
+        ("array.json", b"[1, 2]"),
+        ("truncated.json", &EPYC.as_bytes()[..200]),
+    ];
+    let mut inputs: Vec<FileInput> = bad
+        .iter()
+        .map(|(name, bytes)| FileInput::bytes(*name, *bytes))
+        .collect();
+    inputs.insert(2, FileInput::bytes("epyc.json", EPYC));
+    inputs.push(FileInput {
+        name: "huge.json".into(),
+        data: FileData::TooLarge { size: 50_000_000 },
+    });
+    inputs.push(FileInput {
+        name: "gone.json".into(),
+        data: FileData::Unreadable {
+            message: "NotFoundError".into(),
+        },
+    });
+    let state = state_with(inputs);
+
+    assert_eq!(hosts(&state), ["vm"]);
+    for (name, bytes) in bad {
+        let cli_text = parse_report(name, bytes).unwrap_err().to_string();
+        let shown = error_of(&state, name).expect(name).to_string();
+        assert_eq!(shown, cli_text, "the page says what the CLI says");
+        assert!(shown.starts_with(name), "{shown}");
+    }
+    assert_eq!(
+        error_of(&state, "huge.json").unwrap().to_string(),
+        "huge.json: the file is 50000000 bytes, more than the 1048576 bytes a report can be"
+    );
+    assert_eq!(
+        error_of(&state, "gone.json").unwrap().to_string(),
+        "gone.json: the browser could not read the file: NotFoundError"
+    );
+    let counts = state.counts();
+    assert_eq!((counts.total, counts.rejected, counts.machines), (7, 6, 1));
+}
+
+#[test]
+fn the_same_host_twice_keeps_the_newest_and_says_so() {
+    // Both real reports come from a host named `vm`; the EPYC one was probed later.
+    let state = state_with(vec![
+        FileInput::bytes("h200.json", H200),
+        FileInput::bytes("epyc.json", EPYC),
+    ]);
+    assert_eq!(state.fleet.rows.len(), 1);
+    assert_eq!(state.fleet.rows[0].file, "epyc.json");
+    let h200_id = state.files[0].id;
+    let message = &state.fleet.set_aside[&h200_id];
+    assert!(
+        message.contains("h200.json") && message.contains("epyc.json") && message.contains("newer"),
+        "{message}"
+    );
+
+    // Removing the newer report brings the older one back.
+    let mut state = state;
+    let epyc_id = state.files[1].id;
+    state.apply(Action::Remove(epyc_id));
+    assert_eq!(state.fleet.rows[0].file, "h200.json");
+    assert!(state.fleet.set_aside.is_empty());
+}
+
+#[test]
+fn the_example_fleet_loads_every_machine_with_its_verdict() {
+    let state = examples();
+    assert_eq!(state.counts().rejected, 0);
+    assert_eq!(
+        hosts(&state),
+        [
+            "cloud-epyc",
+            "gpu-desktop",
+            "gpu-h200",
+            "lab-pi",
+            "mac-m2",
+            "old-thinkpad"
+        ]
+    );
+    let row = |host: &str| state.fleet.rows.iter().find(|r| r.host() == host).unwrap();
+    assert_eq!(row("lab-pi").tier, Some(1));
+    assert_eq!(row("old-thinkpad").tier, Some(2));
+    assert_eq!(row("mac-m2").tier, Some(2));
+    assert_eq!(row("gpu-desktop").tier, Some(3));
+    assert_eq!(row("mac-m2").embedding(), Some(EmbeddingStatus::Skip));
+    assert_eq!(
+        row("cloud-epyc").embedding(),
+        None,
+        "the guide's reports have no test"
+    );
+    assert!(
+        row("cloud-epyc").gflops().unwrap().1,
+        "estimated from the guide's time"
+    );
+    assert_eq!(row("gpu-desktop").gflops(), Some((310.4, false)));
+}
+
+#[test]
+fn what_if_uses_cores_classify_and_changes_the_plan() {
+    let mut state = examples();
+    let overrides = Overrides {
+        ram_available_gb: Some(1.0),
+        ..Overrides::default()
+    };
+    state.apply(Action::SetOverrides {
+        host: "old-thinkpad".into(),
+        overrides,
+    });
+    let row = state
+        .fleet
+        .rows
+        .iter()
+        .find(|r| r.host() == "old-thinkpad")
+        .unwrap();
+    let expected = classify(&row.measured.machine.with_overrides(&overrides)).capabilities;
+    assert_eq!(row.report.capabilities, expected);
+    assert_eq!(row.tier, None);
+    assert!(!VerdictKey::Prerequisites.of(row.verdict()));
+    let planned = |state: &AppState| -> Vec<String> {
+        state
+            .plan_view
+            .phases
+            .iter()
+            .flat_map(|p| p.assignments.iter().map(|a| a.host.clone()))
+            .collect()
+    };
+    assert!(!planned(&state).contains(&"old-thinkpad".to_owned()));
+
+    // Empty overrides put the measured values back.
+    state.apply(Action::SetOverrides {
+        host: "old-thinkpad".into(),
+        overrides: Overrides::default(),
+    });
+    assert!(state.overrides.is_empty());
+    let row = state
+        .fleet
+        .rows
+        .iter()
+        .find(|r| r.host() == "old-thinkpad")
+        .unwrap();
+    assert_eq!(row.tier, Some(2));
+    assert!(planned(&state).contains(&"old-thinkpad".to_owned()));
+}
+
+#[test]
+fn sorting_flips_on_a_second_click_and_keeps_host_order_on_ties() {
+    let mut state = examples();
+    state.apply(Action::SortBy(SortKey::RamTotal));
+    assert_eq!(hosts(&state)[0], "gpu-h200", "largest RAM first");
+    state.apply(Action::SortBy(SortKey::RamTotal));
+    assert_eq!(hosts(&state)[0], "lab-pi");
+    state.apply(Action::SortBy(SortKey::Verdict(VerdictKey::E2Full)));
+    assert_eq!(
+        hosts(&state)[..3],
+        ["cloud-epyc", "gpu-desktop", "gpu-h200"]
+    );
+}
+
+#[test]
+fn a_hostname_with_html_is_rejected_and_kept_as_text() {
+    let doc = EPYC.replace("\"vm\"", "\"<img src=x onerror=alert(1)>\"");
+    let state = state_with(vec![FileInput::bytes("<b>evil</b>.json", doc.as_bytes())]);
+    let error = error_of(&state, "<b>evil</b>.json").unwrap().to_string();
+    assert!(
+        error.starts_with("<b>evil</b>.json: field `hostname` is \"<img src=x onerror=alert(1)>\""),
+        "{error}"
+    );
+    assert!(state.fleet.rows.is_empty());
+}
+
+#[test]
+fn selection_follows_the_fleet_and_clear_forgets_everything() {
+    let mut state = examples();
+    state.apply(Action::Select(Some("mac-m2".into())));
+    assert_eq!(state.selected_row().unwrap().host(), "mac-m2");
+    let id = state
+        .fleet
+        .rows
+        .iter()
+        .find(|r| r.host() == "mac-m2")
+        .unwrap()
+        .file_id;
+    state.apply(Action::Remove(id));
+    assert_eq!(state.selected, None, "a removed machine cannot stay open");
+
+    state.apply(Action::SetStrategy(Strategy::Seed));
+    state.apply(Action::Clear);
+    assert!(state.files.is_empty() && state.fleet.rows.is_empty() && state.overrides.is_empty());
+    assert_eq!(state.plan_view.machines, 0);
+    assert_eq!(state.strategy, Strategy::Seed, "settings survive a clear");
+}
+
+#[test]
+fn merged_reports_read_back_as_the_same_reports() {
+    let state = state_with(vec![
+        FileInput::bytes("h200.json", H200),
+        FileInput::bytes("epyc.json", EPYC),
+    ]);
+    let mut full = examples();
+    full.apply(Action::AddFiles(vec![FileInput::bytes("not.json", "nope")]));
+    for state in [state, full] {
+        let text = state.merged_reports_json();
+        let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        assert_eq!(list.len(), state.fleet.rows.len());
+        for (value, row) in list.iter().zip({
+            let mut rows: Vec<_> = state.fleet.rows.iter().collect();
+            rows.sort_by(|a, b| a.host().cmp(b.host()));
+            rows
+        }) {
+            let back = parse_report("merged", value.to_string().as_bytes()).unwrap();
+            assert_eq!(&back, row.measured.as_ref());
+            assert!(
+                value["checks"]["e2_full"].is_array(),
+                "written as the probe writes"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_strategy_switch_replans() {
+    let mut state = examples();
+    assert_eq!(state.plan_view.strategy, Strategy::Balanced);
+    assert!(
+        !state.plan_view.e0_shares.is_empty(),
+        "balanced shares E0 by compute"
+    );
+    let total: f64 = state.plan_view.e0_shares.iter().map(|s| s.fraction).sum();
+    assert!((total - 1.0).abs() < 0.02, "{total}");
+    state.apply(Action::SetStrategy(Strategy::Seed));
+    assert_eq!(state.plan_view.strategy, Strategy::Seed);
+    assert!(state.plan_view.e0_shares.is_empty());
+    assert_eq!(state.plan_view.machines, 6);
+}
+
+#[test]
+fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
+    let big = vec![b' '; MAX_REPORT_BYTES as usize + 1];
+    let named: Vec<(&str, &[u8])> = vec![
+        ("capability_report_b.json", EPYC.as_bytes()),
+        ("h200.json", H200.as_bytes()),
+        ("notes.txt", b"not a report"),
+        (
+            "capability_report_old-thinkpad.json",
+            examples::FILES[5].1.as_bytes(),
+        ),
+    ];
+    let mut inputs: Vec<FileInput> = named
+        .iter()
+        .map(|(n, b)| FileInput::bytes(*n, *b))
+        .collect();
+    inputs.push(FileInput {
+        name: "huge.json".into(),
+        data: FileData::TooLarge {
+            size: big.len() as u64,
+        },
+    });
+    // What `llmcap plan` makes of the same files; the CLI too is given the whole large file
+    // here: the page's plan must be the same.
+    let cli_plan = |strategy| {
+        let mut files: Vec<ReportFile<'_>> = named
+            .iter()
+            .map(|(name, bytes)| ReportFile::new(name, bytes))
+            .collect();
+        files.push(ReportFile::new("huge.json", &big));
+        let options = PlanOptions {
+            strategy,
+            ..PlanOptions::default()
+        };
+        plan_files(&files, &options)
+    };
+    let mut state = state_with(inputs);
+    for strategy in Strategy::ALL {
+        state.apply(Action::SetStrategy(strategy));
+        assert_eq!(
+            state.plan_json(),
+            plan_json(&cli_plan(strategy)),
+            "{strategy}"
+        );
+    }
+    assert!(
+        state
+            .plan_json()
+            .contains("huge.json: the file is 1048577 bytes")
+    );
+    // The inventory download is the CLI's `--export ansible` of the same plan.
+    let expected = llmcap_core::export::export(
+        &cli_plan(state.strategy),
+        llmcap_core::export::Format::Ansible,
+    );
+    assert_eq!(state.ansible_inventory(), expected.text);
+    assert!(state.ansible_inventory().contains("\"old-thinkpad\""));
+}
+
+#[test]
+fn the_plan_reads_the_stored_verdict_as_llmcap_plan_does() {
+    // A hand-edited verdict that llmcap's rules would not give (22.2 GB available is enough
+    // for E2 at full precision).
+    let edited = EPYC.replace("\"e2_full\": true", "\"e2_full\": false");
+    let state = state_with(vec![FileInput::bytes("edited.json", edited.as_bytes())]);
+    let row = &state.fleet.rows[0];
+    assert!(!row.verdict().e2_full);
+    assert_eq!(row.tier, Some(2));
+    assert!(
+        classify(&row.measured.machine).capabilities.e2_full,
+        "the details show llmcap's checks"
+    );
+}
