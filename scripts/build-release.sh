@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds llmcap release archives: dist/llmcap-<target>.tar.gz (.zip on Windows) with a
-# .sha256 file beside each, and the stripped binary's size printed.
+# .sha256 file beside each, and the stripped binary's size printed. The binary is built with
+# the size-tuned `dist` profile of the root Cargo.toml, into target/<target>/dist/.
 #
 # Usage: scripts/build-release.sh [--target TRIPLE]...
 #   default targets: x86_64-unknown-linux-gnu and aarch64-unknown-linux-gnu
 #
 # Linux targets are built with cargo-zigbuild against glibc 2.17, so one binary runs on
-# every glibc distribution since 2014 (CentOS 7, Ubuntu 16.04, Debian 9, Raspberry Pi OS
+# every glibc distribution since 2014 (CentOS 7, Debian 8, Ubuntu 14.04, Raspberry Pi OS
 # 64-bit, Jetson Linux): docs/release.md says why this and not musl. zig and cargo-zigbuild
 # come from PyPI, pinned, into .tools/venv (installed when absent). Other targets (macOS,
 # Windows) are built natively with cargo, by the release workflow on their own runners.
@@ -71,15 +72,15 @@ build() {
       ensure_zigbuild
       # cargo-zigbuild finds zig through the venv's python (python -m ziglang).
       PATH="$PWD/.tools/venv/bin:$PATH" \
-        cargo zigbuild --release --locked -p llmcap --target "$target.$GLIBC_FLOOR" >&2
+        cargo zigbuild --profile dist --locked -p llmcap --target "$target.$GLIBC_FLOOR" >&2
       ;;
     *)
-      cargo build --release --locked -p llmcap --target "$target" >&2
+      cargo build --profile dist --locked -p llmcap --target "$target" >&2
       ;;
   esac
   local exe=llmcap
   [[ "$target" == *windows* ]] && exe=llmcap.exe
-  echo "target/$target/release/$exe"
+  echo "target/$target/dist/$exe"
 }
 
 # Fails when a Linux binary needs a newer glibc than the floor (readelf reads any ELF).
