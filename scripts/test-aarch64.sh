@@ -32,7 +32,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --suite) suite=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test-aarch64: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
