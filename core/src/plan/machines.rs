@@ -13,8 +13,8 @@ use std::borrow::Cow;
 /// their passes over a large fleet stay within a small, contiguous array.
 #[derive(Debug)]
 pub(crate) struct Member<'a> {
-    /// The report's file.
-    pub file: &'a str,
+    /// The report's file, or `file#n` for a report of a bundle.
+    pub file: Cow<'a, str>,
     /// Host name.
     pub hostname: String,
     /// The stored verdict, by [`Phase::ALL`].
@@ -43,7 +43,7 @@ pub(crate) struct Member<'a> {
 
 impl<'a> Member<'a> {
     /// The facts of a valid report; the report itself is not kept.
-    pub fn new(file: &'a str, report: Report, settings: &Settings) -> Member<'a> {
+    pub fn new(file: Cow<'a, str>, report: Report, settings: &Settings) -> Member<'a> {
         let machine = &report.machine;
         let rec = recommend(machine, settings);
         Member {
@@ -149,7 +149,7 @@ impl<'a> Fleet<'a> {
             .iter()
             .map(|m| MachineRow {
                 hostname: m.hostname().to_owned(),
-                file: m.file.to_owned(),
+                file: m.file.to_string(),
                 tier: m.tier().map(Tier::number),
                 capabilities: Phase::ALL
                     .into_iter()
@@ -171,7 +171,7 @@ impl<'a> Fleet<'a> {
             .filter(|m| m.rule.is_none())
             .map(|m| Excluded {
                 hostname: m.hostname().to_owned(),
-                file: m.file.to_owned(),
+                file: m.file.to_string(),
                 reason: exclusion_reason(m),
             })
             .collect()

@@ -9,7 +9,12 @@
 use super::machines::Member;
 use super::output::{Duplicate, Rejected, Replaced};
 use crate::recommend::Settings;
-use crate::report::{DateTime, MAX_REPORT_BYTES, Report, ReportError, parse_report};
+#[cfg(doc)]
+use crate::report::MAX_BUNDLE_BYTES;
+use crate::report::{
+    DateTime, MAX_REPORT_BYTES, ReadReport, Report, ReportError, parse_report, read_reports,
+};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -20,10 +25,11 @@ pub struct ReportFile<'a> {
     /// The file's base name: the page knows only base names, and the plan must not depend
     /// on where the files were. Any folder part (up to a `/` or `\\`) is dropped.
     pub name: &'a str,
-    /// Its contents, or only their start when the file is too large to read whole.
+    /// Its contents, or nothing (or only their start) when the file is too large to read.
     pub bytes: &'a [u8],
-    /// The file's full size in bytes. A file larger than [`MAX_REPORT_BYTES`] is rejected as
-    /// too large from its size alone, so neither the CLI nor the page needs to read it.
+    /// The file's full size in bytes. A file larger than [`MAX_REPORT_BYTES`] whose bytes are
+    /// not all given is rejected as too large from its size alone, so neither the CLI nor the
+    /// page needs to read a file larger than a bundle can be ([`MAX_BUNDLE_BYTES`]).
     pub size: u64,
 }
 
@@ -35,6 +41,25 @@ impl<'a> ReportFile<'a> {
             bytes,
             size: bytes.len() as u64,
         }
+    }
+
+    /// Every report in the file, by [`read_reports`]: the file itself, or each report of the
+    /// bundle it holds, named `file#n`. The name is the file's base name.
+    pub fn reports(&self) -> Vec<ReadReport<'a>> {
+        let name = base_name(self.name);
+        if self.size > MAX_REPORT_BYTES && self.bytes.len() as u64 != self.size {
+            // Not read whole: too large even for a bundle.
+            return vec![ReadReport {
+                name: Cow::Borrowed(name),
+                bytes: self.bytes,
+                report: Err(ReportError::TooLarge {
+                    file: name.to_owned(),
+                    size: self.size,
+                    limit: MAX_REPORT_BYTES,
+                }),
+            }];
+        }
+        read_reports(name, self.bytes)
     }
 }
 
@@ -58,13 +83,35 @@ impl Intake<'_> {
     }
 }
 
-/// A valid report's facts, where it came from, and when it was written.
+/// A valid report's facts, its bytes, and when it was written.
 #[derive(Debug)]
 struct Valid<'a> {
     member: Member<'a>,
-    file: ReportFile<'a>,
+    bytes: &'a [u8],
     local: DateTime,
     utc: Option<DateTime>,
+}
+
+impl Valid<'_> {
+    fn name(&self) -> &str {
+        &self.member.file
+    }
+}
+
+/// One report read from the files, valid or not.
+enum Read<'a> {
+    Valid(Valid<'a>),
+    Rejected(Rejected, &'a [u8]),
+}
+
+impl Read<'_> {
+    /// The input order: by name, then by content.
+    fn key(&self) -> (&str, &[u8]) {
+        match self {
+            Read::Valid(v) => (v.name(), v.bytes),
+            Read::Rejected(r, bytes) => (&r.file, bytes),
+        }
+    }
 }
 
 /// What became of one valid report.
@@ -81,39 +128,38 @@ fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
-/// Sorts, parses and merges report files. Never panics, whatever the bytes.
-pub(crate) fn intake<'a>(files: &[ReportFile<'a>], settings: &Settings) -> Intake<'a> {
-    let mut order: Vec<ReportFile<'a>> = files
-        .iter()
-        .map(|file| ReportFile {
-            name: base_name(file.name),
-            ..*file
-        })
-        .collect();
-    order.sort_unstable_by(|a, b| a.name.cmp(b.name).then_with(|| a.bytes.cmp(b.bytes)));
-    let mut valid = Vec::with_capacity(order.len());
-    let mut rejected = Vec::new();
-    for file in order {
-        let parsed = if file.size > MAX_REPORT_BYTES {
-            Err(ReportError::TooLarge {
-                file: file.name.to_owned(),
-                size: file.size,
-                limit: MAX_REPORT_BYTES,
-            })
-        } else {
-            parse_report(file.name, file.bytes)
-        };
-        match parsed {
-            Ok(report) => valid.push(Valid {
-                local: report.timestamp,
-                utc: report.timestamp_utc,
-                member: Member::new(file.name, report, settings),
-                file,
-            }),
-            Err(error) => rejected.push(Rejected {
-                file: file.name.to_owned(),
+/// Every report of one file, each reduced to the facts the plan reads.
+fn read_file<'a>(file: &ReportFile<'a>, settings: &Settings, out: &mut Vec<Read<'a>>) {
+    out.extend(file.reports().into_iter().map(|read| match read.report {
+        Ok(report) => Read::Valid(Valid {
+            local: report.timestamp,
+            utc: report.timestamp_utc,
+            member: Member::new(read.name, report, settings),
+            bytes: read.bytes,
+        }),
+        Err(error) => Read::Rejected(
+            Rejected {
+                file: read.name.into_owned(),
                 error: error.to_string(),
-            }),
+            },
+            read.bytes,
+        ),
+    }));
+}
+
+/// Reads, sorts and merges report files. Never panics, whatever the bytes.
+pub(crate) fn intake<'a>(files: &[ReportFile<'a>], settings: &Settings) -> Intake<'a> {
+    let mut read = Vec::with_capacity(files.len());
+    for file in files {
+        read_file(file, settings, &mut read);
+    }
+    read.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+    let mut valid = Vec::with_capacity(read.len());
+    let mut rejected = Vec::new();
+    for r in read {
+        match r {
+            Read::Valid(v) => valid.push(v),
+            Read::Rejected(r, _) => rejected.push(r),
         }
     }
     let fates = fates(&valid);
@@ -126,16 +172,16 @@ pub(crate) fn intake<'a>(files: &[ReportFile<'a>], settings: &Settings) -> Intak
         match *fate {
             Fate::Kept => {}
             Fate::DuplicateOf(w) => intake.duplicates.push(Duplicate {
-                file: entry.file.name.to_owned(),
+                file: entry.name().to_owned(),
                 hostname: entry.member.hostname.clone(),
-                duplicate_of: valid[w].file.name.to_owned(),
+                duplicate_of: valid[w].name().to_owned(),
             }),
             Fate::ReplacedBy(w, utc) => {
                 intake.replaced.push(Replaced {
-                    file: entry.file.name.to_owned(),
+                    file: entry.name().to_owned(),
                     hostname: entry.member.hostname.clone(),
                     timestamp: show_time(entry, utc),
-                    kept_file: valid[w].file.name.to_owned(),
+                    kept_file: valid[w].name().to_owned(),
                     kept_timestamp: show_time(&valid[w], utc),
                 });
             }
@@ -181,7 +227,7 @@ fn fates(valid: &[Valid<'_>]) -> Vec<Fate> {
         };
         let kept = reparse(&valid[winner]);
         for &i in group.iter().filter(|&&i| i != winner) {
-            let same = valid[i].file.bytes == valid[winner].file.bytes
+            let same = valid[i].bytes == valid[winner].bytes
                 || (kept.is_some() && reparse(&valid[i]) == kept);
             fates[i] = if same {
                 Fate::DuplicateOf(winner)
@@ -195,7 +241,7 @@ fn fates(valid: &[Valid<'_>]) -> Vec<Fate> {
 
 /// The full report again, to compare two reports of one host.
 fn reparse(valid: &Valid<'_>) -> Option<Report> {
-    parse_report(valid.file.name, valid.file.bytes).ok()
+    parse_report(valid.name(), valid.bytes).ok()
 }
 
 /// Which of two reports of one host is newer: UTC first when the whole group has it (local

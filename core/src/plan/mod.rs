@@ -10,7 +10,8 @@
 //! | step | rule |
 //! |---|---|
 //! | order | files are sorted by name, then by content: the order they were given never matters |
-//! | parse | each file goes through [`parse_report`]; a bad file becomes one line in [`Plan::rejected`] and the others are still planned |
+//! | parse | each file goes through [`read_reports`]: a report, or a bundle of reports (see [`crate::report::bundle`]) whose `n`-th report is named `file#n`; a bad file or bad report becomes one line in [`Plan::rejected`] and the others are still planned |
+//! | order of reports | the reports of all files are sorted by name, then content; the zero-padded `#n` keeps a bundle's reports in its order |
 //! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
 //! | newest per host | for each hostname the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
 //! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |
@@ -74,7 +75,7 @@ pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};
 
 use crate::recommend::{DEFAULT_TARGET_BATCH_SIZE, Settings};
 #[cfg(doc)]
-use crate::report::parse_report;
+use crate::report::read_reports;
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
@@ -203,3 +204,5 @@ pub(crate) struct Phases {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bundle;

@@ -6,7 +6,7 @@ const H200: &str = include_str!("../../../tests/fixtures/seed-reports/h200-16cor
 
 /// A report: host, available RAM, verdict `[prerequisites, e0_e1, e2_full, e2_quantized]`,
 /// measured GFLOP/s, GPU memory in MiB, local time.
-fn report(
+pub(super) fn report(
     host: &str,
     ram: f64,
     verdict: [bool; 4],
@@ -31,10 +31,10 @@ fn report(
     .to_string()
 }
 
-const T: &str = "2026-11-27 10:00:00";
-const FULL: [bool; 4] = [true, true, true, false];
+pub(super) const T: &str = "2026-11-27 10:00:00";
+pub(super) const FULL: [bool; 4] = [true, true, true, false];
 const QUANT: [bool; 4] = [true, true, false, true];
-const E0: [bool; 4] = [true, true, false, false];
+pub(super) const E0: [bool; 4] = [true, true, false, false];
 const PRE: [bool; 4] = [true, false, false, false];
 const NONE: [bool; 4] = [false; 4];
 
@@ -46,7 +46,7 @@ fn plan_of(files: &[(&str, String)], options: &PlanOptions) -> Plan {
     plan_files(&files, options)
 }
 
-fn balanced(files: &[(&str, String)]) -> Plan {
+pub(super) fn balanced(files: &[(&str, String)]) -> Plan {
     plan_of(files, &PlanOptions::default())
 }
 

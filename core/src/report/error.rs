@@ -117,6 +117,24 @@ pub enum ReportError {
         /// [`SCHEMA_VERSION`](super::SCHEMA_VERSION).
         supported: u32,
     },
+    /// A bundle written by a newer llmcap in a format this one does not know.
+    #[error(
+        "{file}: field `llmcap_bundle` is {found}, newer than bundle version {supported} that this llmcap reads; upgrade llmcap"
+    )]
+    NewerBundle {
+        /// The file's name.
+        file: String,
+        /// The version in the file.
+        found: u64,
+        /// [`BUNDLE_VERSION`](super::BUNDLE_VERSION).
+        supported: u64,
+    },
+    /// A bundle as one of the reports of another bundle.
+    #[error("{file}: a bundle inside a bundle is not read; give the bundles as separate files")]
+    NestedBundle {
+        /// The name of the report of the outer bundle.
+        file: String,
+    },
 }
 
 impl ReportError {
@@ -130,7 +148,9 @@ impl ReportError {
             | ReportError::NotAnObject { file, .. }
             | ReportError::WrongType { file, .. }
             | ReportError::Invalid { file, .. }
-            | ReportError::NewerSchema { file, .. } => file,
+            | ReportError::NewerSchema { file, .. }
+            | ReportError::NewerBundle { file, .. }
+            | ReportError::NestedBundle { file } => file,
         }
     }
 
@@ -140,6 +160,7 @@ impl ReportError {
             ReportError::WrongType { field, .. } => Some(field),
             ReportError::Invalid { source, .. } => Some(&source.field),
             ReportError::NewerSchema { .. } => Some("schema_version"),
+            ReportError::NewerBundle { .. } => Some("llmcap_bundle"),
             _ => None,
         }
     }

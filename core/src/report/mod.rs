@@ -26,7 +26,10 @@
 //! from the facts rather than read, and a `schema_version` newer than [`SCHEMA_VERSION`] is an
 //! error. `schema/report.schema.json` is the JSON Schema of this format, generated from
 //! [`wire::RawReport`].
+//!
+//! Many reports can travel as one file, a [`bundle`]: `{"llmcap_bundle": 1, "reports": [...]}`.
 
+pub mod bundle;
 mod de;
 mod error;
 mod machine;
@@ -36,6 +39,7 @@ mod to_wire;
 mod validate;
 pub mod wire;
 
+pub use bundle::{BUNDLE_VERSION, MAX_BUNDLE_BYTES, ReadReport, read_reports, write_bundle};
 pub use error::{FieldError, ReportError, show_number, show_text};
 pub use machine::{
     Benchmark, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuType, Machine, Ollama, System,

@@ -1,0 +1,340 @@
+//! Bundles: many reports in one file, the form the page's "Download merged reports" writes,
+//! so that a fleet travels as one file and reads back into `llmcap plan` and the page.
+//!
+//! # Wire format (bundle version 1)
+//!
+//! ```json
+//! {
+//!   "llmcap_bundle": 1,
+//!   "reports": [ { "hostname": "pi", ... }, { "hostname": "workstation", ... } ]
+//! }
+//! ```
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `llmcap_bundle` | integer | [`BUNDLE_VERSION`]; a newer version is an error |
+//! | `reports` | array | one report per element, each in the report format (guide's or llmcap's) |
+//!
+//! Other keys are ignored. A bundle may be up to [`MAX_BUNDLE_BYTES`]; each report in it is
+//! still held to [`MAX_REPORT_BYTES`](super::MAX_REPORT_BYTES). The `n`-th report of `merged.json` is named
+//! `merged.json#n` in plans and error messages, `n` zero-padded to the width of the count so
+//! that the names sort in the bundle's order. A bare JSON array is not a bundle: it is
+//! rejected like any file that is not a report, because nothing says what its elements are.
+
+use super::wire::RawReport;
+use super::{FieldError, Report, ReportError, parse_report, show_text};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// The bundle format version this llmcap writes and the newest it reads.
+pub const BUNDLE_VERSION: u64 = 1;
+
+/// The largest bundle accepted: a few thousand reports.
+pub const MAX_BUNDLE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// One report read from a file: the whole file, or one report of a bundle in it.
+#[derive(Debug)]
+pub struct ReadReport<'a> {
+    /// The file's name for a plain file; `file#n` for a report of a bundle.
+    pub name: Cow<'a, str>,
+    /// This report's own bytes: the whole file, or the report's text inside the bundle.
+    pub bytes: &'a [u8],
+    /// The validated report, or why it is not one.
+    pub report: Result<Report, ReportError>,
+}
+
+/// Reads a file that holds one report or a bundle of them, in the bundle's order. A file
+/// that is neither gives one entry with the error a report would give. Never panics.
+pub fn read_reports<'a>(name: &'a str, bytes: &'a [u8]) -> Vec<ReadReport<'a>> {
+    let mut out = Vec::new();
+    read_into(Cow::Borrowed(name), bytes, &mut out);
+    out
+}
+
+/// A bundle holding `reports`, as the page's merged download writes it.
+pub fn write_bundle(reports: &[RawReport]) -> String {
+    #[derive(Serialize)]
+    struct Bundle<'r> {
+        llmcap_bundle: u64,
+        reports: &'r [RawReport],
+    }
+    let bundle = Bundle {
+        llmcap_bundle: BUNDLE_VERSION,
+        reports,
+    };
+    let mut text = serde_json::to_string_pretty(&bundle).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A report first, since nearly every file is one; only a file that is not a valid report is
+/// looked at again as a bundle. Bundles do not nest: a bundle's report is named `file#n`, and a
+/// file so named that holds a bundle is rejected. The name, not the call, marks a member, so
+/// the page, which hands each report of a bundle to the planner on its own, gets exactly the
+/// plan that `llmcap plan` makes from the bundle.
+fn read_into<'a>(name: Cow<'a, str>, bytes: &'a [u8], out: &mut Vec<ReadReport<'a>>) {
+    let report = parse_report(&name, bytes);
+    let bundle = match &report {
+        Err(_) if bytes.len() as u64 <= MAX_BUNDLE_BYTES => bundle_members(&name, bytes),
+        _ => None,
+    };
+    let report = match bundle {
+        None => report,
+        Some(Err(error)) => Err(error),
+        Some(Ok(_)) if is_member_name(&name) => Err(ReportError::NestedBundle {
+            file: name.to_string(),
+        }),
+        Some(Ok(members)) => {
+            let width = members.len().to_string().len();
+            for (i, member) in members.into_iter().enumerate() {
+                let member_name = format!("{name}#{:0width$}", i + 1);
+                read_into(Cow::Owned(member_name), member.get().as_bytes(), out);
+            }
+            return;
+        }
+    };
+    out.push(ReadReport {
+        name,
+        bytes,
+        report,
+    });
+}
+
+/// Whether a name is that of a bundle's report: it ends in `#` and digits.
+fn is_member_name(name: &str) -> bool {
+    name.rsplit_once('#')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The top of a bundle, each value kept as its raw text.
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(borrow, default)]
+    llmcap_bundle: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    reports: Option<&'a RawValue>,
+}
+
+/// The reports of a bundle; `None` when the file is not a JSON object with `llmcap_bundle`.
+fn bundle_members<'a>(
+    file: &str,
+    bytes: &'a [u8],
+) -> Option<Result<Vec<&'a RawValue>, ReportError>> {
+    // Only an object: serde would also fill `Head` from an array, by position.
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    let head: Head<'a> = serde_json::from_slice(bytes).ok()?;
+    let version = head.llmcap_bundle?;
+    let invalid = |source: FieldError| ReportError::Invalid {
+        file: file.to_owned(),
+        source,
+    };
+    Some(match serde_json::from_str::<u64>(version.get()) {
+        Ok(v) if v > BUNDLE_VERSION => Err(ReportError::NewerBundle {
+            file: file.to_owned(),
+            found: v,
+            supported: BUNDLE_VERSION,
+        }),
+        Ok(v) if v >= 1 => members(head.reports).map_err(invalid),
+        _ => Err(invalid(FieldError::invalid(
+            "llmcap_bundle",
+            show_text(version.get()),
+            format!("a bundle version from 1 to {BUNDLE_VERSION}"),
+        ))),
+    })
+}
+
+fn members(reports: Option<&RawValue>) -> Result<Vec<&RawValue>, FieldError> {
+    const EXPECTED: &str = "a list of at least one report";
+    let reports = reports.ok_or_else(|| FieldError::missing("reports", EXPECTED))?;
+    match serde_json::from_str::<Vec<&RawValue>>(reports.get()) {
+        Ok(list) if !list.is_empty() => Ok(list),
+        _ => Err(FieldError::invalid(
+            "reports",
+            show_text(reports.get()),
+            EXPECTED,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::MAX_REPORT_BYTES;
+
+    const PI: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
+
+    fn names(read: &[ReadReport<'_>]) -> Vec<String> {
+        read.iter().map(|r| r.name.to_string()).collect()
+    }
+
+    fn error(read: &[ReadReport<'_>]) -> String {
+        assert_eq!(read.len(), 1, "{:?}", names(read));
+        read[0].report.as_ref().unwrap_err().to_string()
+    }
+
+    fn bundle_of(reports: &[&str]) -> String {
+        format!(
+            "{{\"llmcap_bundle\": 1, \"reports\": [{}]}}",
+            reports.join(",")
+        )
+    }
+
+    #[test]
+    fn a_plain_report_is_one_entry_under_its_own_name() {
+        let read = read_reports("pi.json", PI.as_bytes());
+        assert_eq!(names(&read), ["pi.json"]);
+        assert_eq!(read[0].bytes, PI.as_bytes());
+        assert!(read[0].report.is_ok());
+    }
+
+    #[test]
+    fn a_bundle_is_read_in_order_with_names_that_sort_that_way() {
+        let members: Vec<String> = (0..12)
+            .map(|i| PI.replacen("\"hostname\": \"", &format!("\"hostname\": \"h{i}-"), 1))
+            .collect();
+        let text = bundle_of(&members.iter().map(String::as_str).collect::<Vec<_>>());
+        let read = read_reports("merged.json", text.as_bytes());
+        let got = names(&read);
+        assert_eq!(got.first().map(String::as_str), Some("merged.json#01"));
+        assert_eq!(got.last().map(String::as_str), Some("merged.json#12"));
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(got, sorted, "names sort in the bundle's order");
+        for (i, r) in read.iter().enumerate() {
+            assert_eq!(
+                r.bytes,
+                members[i].as_bytes(),
+                "a member's bytes are its own text"
+            );
+            let report = r.report.as_ref().unwrap();
+            assert!(report.hostname.as_str().starts_with(&format!("h{i}-")));
+        }
+    }
+
+    #[test]
+    fn the_written_bundle_reads_back_as_the_same_reports() {
+        let report = parse_report("pi.json", PI.as_bytes()).unwrap();
+        let text = write_bundle(&[report.to_raw(), report.to_raw()]);
+        let read = read_reports("merged.json", text.as_bytes());
+        assert_eq!(names(&read), ["merged.json#1", "merged.json#2"]);
+        for r in &read {
+            assert_eq!(r.report.as_ref().unwrap(), &report);
+        }
+    }
+
+    #[test]
+    fn a_bad_member_is_named_and_the_others_are_read() {
+        let text = bundle_of(&[PI, "{\"hostname\": \"x\"}", "42"]);
+        let read = read_reports("m.json", text.as_bytes());
+        assert!(read[0].report.is_ok());
+        let second = read[1].report.as_ref().unwrap_err().to_string();
+        assert!(second.starts_with("m.json#2: "), "{second}");
+        let third = read[2].report.as_ref().unwrap_err().to_string();
+        assert_eq!(
+            third,
+            "m.json#3: the report is a number, expected a JSON object"
+        );
+    }
+
+    #[test]
+    fn bundle_errors_name_the_file_the_field_and_the_value() {
+        let cases = [
+            (
+                "{\"llmcap_bundle\": 2, \"reports\": []}".to_owned(),
+                "b.json: field `llmcap_bundle` is 2, newer than bundle version 1 that this llmcap reads; upgrade llmcap",
+            ),
+            (
+                "{\"llmcap_bundle\": \"one\", \"reports\": []}".to_owned(),
+                "b.json: field `llmcap_bundle` is \"\\\"one\\\"\", expected a bundle version from 1 to 1",
+            ),
+            (
+                "{\"llmcap_bundle\": 1}".to_owned(),
+                "b.json: field `reports` is missing, expected a list of at least one report",
+            ),
+            (
+                "{\"llmcap_bundle\": 1, \"reports\": []}".to_owned(),
+                "b.json: field `reports` is \"[]\", expected a list of at least one report",
+            ),
+            (
+                "{\"llmcap_bundle\": 1, \"reports\": {\"a\": 1}}".to_owned(),
+                "b.json: field `reports` is \"{\\\"a\\\": 1}\", expected a list of at least one report",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error(&read_reports("b.json", text.as_bytes())), expected);
+        }
+    }
+
+    #[test]
+    fn files_that_are_not_bundles_keep_the_report_error() {
+        let array = format!("[{PI}]");
+        assert_eq!(
+            error(&read_reports("a.json", array.as_bytes())),
+            "a.json: the report is a JSON array, expected a JSON object"
+        );
+        let truncated = &bundle_of(&[PI])[..100];
+        assert!(
+            error(&read_reports("t.json", truncated.as_bytes()))
+                .starts_with("t.json: not valid JSON")
+        );
+    }
+
+    #[test]
+    fn a_bundle_may_be_larger_than_a_report_but_not_its_reports() {
+        let count = (MAX_REPORT_BYTES as usize / PI.len()) + 2;
+        let text = bundle_of(&vec![PI; count]);
+        assert!(text.len() as u64 > MAX_REPORT_BYTES);
+        let read = read_reports("big.json", text.as_bytes());
+        assert_eq!(read.len(), count);
+        assert!(read.iter().all(|r| r.report.is_ok()));
+
+        let padding = "x".repeat(MAX_REPORT_BYTES as usize);
+        let padded = PI.replacen('{', &format!("{{\"padding\": \"{padding}\","), 1);
+        let text = bundle_of(&[PI, &padded]);
+        let read = read_reports("big.json", text.as_bytes());
+        assert!(read[0].report.is_ok());
+        let second = read[1].report.as_ref().unwrap_err();
+        assert!(matches!(second, ReportError::TooLarge { .. }), "{second}");
+    }
+
+    #[test]
+    fn bundles_do_not_nest_however_deep() {
+        let inner = bundle_of(&[PI]);
+        let outer = bundle_of(&[&inner, PI]);
+        let read = read_reports("o.json", outer.as_bytes());
+        assert_eq!(names(&read), ["o.json#1", "o.json#2"]);
+        assert_eq!(
+            read[0].report.as_ref().unwrap_err().to_string(),
+            "o.json#1: a bundle inside a bundle is not read; give the bundles as separate files"
+        );
+        assert!(read[1].report.is_ok());
+        // Read on its own under its member name, as the page hands it to the planner, the
+        // inner bundle is rejected the same way.
+        assert_eq!(
+            error(&read_reports("o.json#1", inner.as_bytes())),
+            "o.json#1: a bundle inside a bundle is not read; give the bundles as separate files"
+        );
+
+        let levels = 100_000;
+        let deep = format!(
+            "{}{PI}{}",
+            "{\"llmcap_bundle\":1,\"reports\":[".repeat(levels),
+            "]}".repeat(levels)
+        );
+        let read = read_reports("deep.json", deep.as_bytes());
+        assert_eq!(names(&read), ["deep.json#1"]);
+        assert!(read[0].report.is_err());
+    }
+
+    #[test]
+    fn member_names_end_in_a_number() {
+        assert!(is_member_name("a.json#1"));
+        assert!(is_member_name("a.json#01#2"));
+        for name in ["a.json", "a#b.json", "a.json#", "a.json#1x", "#x"] {
+            assert!(!is_member_name(name), "{name}");
+        }
+    }
+}
