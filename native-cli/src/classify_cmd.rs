@@ -48,16 +48,15 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
         eprintln!("error: {error}");
     }
     let mut outcomes = Vec::new();
-    for input in inputs {
-        match evaluate(&input, &overrides, &settings) {
-            Ok(evaluated) => outcomes.push(Outcome::Evaluated(Box::new(evaluated))),
+    for (file, report) in inputs.iter().flat_map(InputFile::reports) {
+        match report {
+            Ok(report) => outcomes.push(Outcome::Evaluated(Box::new(evaluate(
+                file, &report, &overrides, &settings,
+            )))),
             Err(error) => {
                 bad = true;
                 eprintln!("error: {error}");
-                outcomes.push(Outcome::Rejected {
-                    file: input.name,
-                    error,
-                });
+                outcomes.push(Outcome::Rejected { file, error });
             }
         }
     }
@@ -87,15 +86,15 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
 }
 
 fn evaluate(
-    input: &InputFile,
+    file: String,
+    report: &Report,
     overrides: &Overrides,
     settings: &Settings,
-) -> Result<Evaluated, String> {
-    let report: Report = input.parse()?;
+) -> Evaluated {
     let machine = report.machine.with_overrides(overrides);
     let assessment = classify(&machine);
-    Ok(Evaluated {
-        file: input.name.clone(),
+    Evaluated {
+        file,
         hostname: report.hostname.to_string(),
         capabilities: RawCapabilities::from(&assessment.capabilities),
         stored_capabilities: RawCapabilities::from(&report.capabilities),
@@ -103,7 +102,7 @@ fn evaluate(
         checks: assessment.checks_by_key(),
         warnings: assessment.warnings.clone(),
         recommendations: recommend(&machine, settings),
-    })
+    }
 }
 
 fn flag(c: &Capabilities, phase: Phase) -> bool {

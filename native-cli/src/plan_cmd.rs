@@ -3,7 +3,7 @@
 use crate::cli::PlanArgs;
 use crate::report_io;
 use llmcap_core::export::export;
-use llmcap_core::plan::{PlanOptions, ReportFile, plan_files, plan_json, render_text};
+use llmcap_core::plan::{PlanOptions, plan_files, plan_json, render_text};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,12 +16,8 @@ pub fn run(args: PlanArgs) -> ExitCode {
     }
     let mut files = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        match &input.contents {
-            Ok((bytes, size)) => files.push(ReportFile {
-                name: &input.name,
-                bytes,
-                size: *size,
-            }),
+        match input.report_file() {
+            Ok(file) => files.push(file),
             Err(error) => eprintln!("error: {error}"),
         }
     }

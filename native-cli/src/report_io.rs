@@ -1,8 +1,9 @@
 //! Reading report files and writing reports atomically.
 
 use llmcap_core::classify::Assessment;
+use llmcap_core::plan::ReportFile;
 use llmcap_core::recommend::Recommendations;
-use llmcap_core::report::{MAX_REPORT_BYTES, Report, ReportError, wire::RawReport};
+use llmcap_core::report::{MAX_BUNDLE_BYTES, Report, wire::RawReport};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -53,29 +54,41 @@ pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
 pub struct InputFile {
     /// The file's name without folders: what errors and plans call it.
     pub name: String,
-    /// Its contents (empty when it is too large to be a report) and its full size, or the
-    /// I/O error that kept it from being read.
+    /// Its contents (empty when it is too large to be a bundle of reports) and its full
+    /// size, or the I/O error that kept it from being read.
     pub contents: Result<(Vec<u8>, u64), String>,
 }
 
 impl InputFile {
-    /// Parses the file as a report.
-    pub fn parse(&self) -> Result<Report, String> {
-        let (bytes, size) = self.contents.as_ref().map_err(Clone::clone)?;
-        if *size > MAX_REPORT_BYTES {
-            return Err(ReportError::TooLarge {
-                file: self.name.clone(),
+    /// The file as the planner reads it, or the I/O error that kept it from being read.
+    pub fn report_file(&self) -> Result<ReportFile<'_>, &str> {
+        match &self.contents {
+            Ok((bytes, size)) => Ok(ReportFile {
+                name: &self.name,
+                bytes,
                 size: *size,
-                limit: MAX_REPORT_BYTES,
-            }
-            .to_string());
+            }),
+            Err(error) => Err(error),
         }
-        llmcap_core::report::parse_report(&self.name, bytes).map_err(|e| e.to_string())
+    }
+
+    /// Every report in the file (one, or each of a bundle's) with the name it goes by, or
+    /// why it is not a report.
+    pub fn reports(&self) -> Vec<(String, Result<Report, String>)> {
+        match self.report_file() {
+            Ok(file) => file
+                .reports()
+                .into_iter()
+                .map(|r| (r.name.into_owned(), r.report.map_err(|e| e.to_string())))
+                .collect(),
+            Err(error) => vec![(self.name.clone(), Err(error.to_owned()))],
+        }
     }
 }
 
 /// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
-/// name, reading each one. A file larger than a report can be is not read into memory.
+/// name, reading each one. A file larger than a bundle of reports can be is not read into
+/// memory.
 /// Paths that do not exist are returned as errors.
 pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
     let mut files = Vec::new();
@@ -127,17 +140,17 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads a file unless it is larger than a report can be.
+/// Reads a file unless it is larger than a bundle of reports can be.
 fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
     let io_error = |e: std::io::Error| format!("{name}: cannot read the file: {e}");
     let mut file = fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
-    if size > MAX_REPORT_BYTES {
+    if size > MAX_BUNDLE_BYTES {
         return Ok((Vec::new(), size));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     Read::by_ref(&mut file)
-        .take(MAX_REPORT_BYTES + 1)
+        .take(MAX_BUNDLE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_error)?;
     let size = size.max(bytes.len() as u64);
@@ -179,12 +192,11 @@ mod tests {
         let (bytes, size) = inputs[2].contents.as_ref().unwrap();
         assert!(bytes.is_empty(), "a 50 MB file is not read");
         assert_eq!(*size, 50 * 1024 * 1024);
-        assert!(
-            inputs[2]
-                .parse()
-                .unwrap_err()
-                .contains("more than the 1048576 bytes")
-        );
+        let reports = inputs[2].reports();
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].0, "c.json");
+        let error = reports[0].1.as_ref().unwrap_err();
+        assert!(error.contains("more than the 1048576 bytes"), "{error}");
         assert_eq!(errors.len(), 1);
         assert!(errors[0].contains("no such file"), "{errors:?}");
     }

@@ -13,6 +13,7 @@ mod ansible_probe;
 mod ansible_tools;
 mod classify_cli;
 mod plan_bad;
+mod plan_bundle;
 mod plan_cli;
 mod plan_fleet;
 mod plan_props;
