@@ -281,9 +281,13 @@ test('the page fits a phone screen', async () => {
   }
 });
 
+let merged; // the merged reports as downloaded, dropped back in by a later test
+
 test('downloads: the plan byte for byte as llmcap plan --json, and the merged reports', async () => {
-  const reports = JSON.parse((await download('#download-reports', 'capability_reports_merged.json')).toString('utf8'));
-  assert.deepEqual(reports.map((r) => r.hostname), [...(await fleetHosts())].sort());
+  merged = await download('#download-reports', 'capability_reports_merged.json');
+  const bundle = JSON.parse(merged.toString('utf8'));
+  assert.equal(bundle.llmcap_bundle, 1);
+  assert.deepEqual(bundle.reports.map((r) => r.hostname), [...(await fleetHosts())].sort());
 
   for (const strategy of ['balanced', 'seed']) {
     await page.check(`#strategy-${strategy}`);
@@ -325,6 +329,26 @@ test('downloads: the plan byte for byte as llmcap plan --json, and the merged re
     assert.ok(Buffer.compare(inventory, readFileSync(cliInventory)) === 0,
       `the page's ${strategy} Ansible inventory differs from llmcap plan --export ansible (see tests/artifacts/)`);
   }
+});
+
+test('the merged reports dropped back in give the same fleet, and the plan llmcap plan makes of them', async () => {
+  const hosts = [...(await fleetHosts())].sort();
+  await page.getByRole('button', { name: 'Remove all' }).click();
+  await page.waitForSelector('.welcome');
+  const name = 'capability_reports_merged.json';
+  await dropFiles(page, [{ name, text: merged.toString('utf8') }]);
+  await page.waitForSelector(`#plan[data-machines="${hosts.length}"]`);
+  assert.deepEqual([...(await fleetHosts())].sort(), hosts);
+  const width = String(hosts.length).length;
+  await page.waitForSelector(`.file-list li[data-file="${name}#${'1'.padStart(width, '0')}"]`);
+  await page.check('#strategy-balanced');
+  await page.waitForSelector('#plan[data-strategy="balanced"]');
+  const bytes = await download('#download-plan', 'distributed_plan.json');
+  if (!LLMCAP_BIN) return;
+  const onDisk = join(scratch, name);
+  writeFileSync(onDisk, merged);
+  const cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '-o', join(scratch, 'merged-plan.json'), onDisk], { maxBuffer: 1 << 26 });
+  assert.ok(Buffer.compare(bytes, cli) === 0, 'the page\'s plan of the merged reports differs from llmcap plan --json');
 });
 
 test('no request beyond the page\'s own assets', async () => {

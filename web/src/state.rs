@@ -7,10 +7,10 @@ use crate::examples;
 use crate::fleet::{FleetRow, Sort, SortKey, sort_rows};
 use crate::plan_view_model::{self, PlanView};
 use crate::shared::Shared;
-use llmcap_core::report::MAX_REPORT_BYTES;
+use llmcap_core::report::{MAX_REPORT_BYTES, read_reports, write_bundle};
 use llmcap_core::{
-    Overrides, Plan, PlanOptions, Report, ReportError, Settings, Strategy, classify, parse_report,
-    plan_files, plan_json, recommend,
+    Overrides, Plan, PlanOptions, Report, ReportError, Settings, Strategy, classify, plan_files,
+    plan_json, recommend,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -201,6 +201,11 @@ impl AppState {
         }
     }
 
+    fn new_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
     fn add(&mut self, inputs: Vec<FileInput>) {
         if inputs.is_empty() {
             return;
@@ -208,22 +213,43 @@ impl AppState {
         let mut files = Vec::clone(&self.files);
         files.reserve(inputs.len());
         for input in inputs {
-            let (bytes, size) = match &input.data {
+            let name = input.name;
+            match input.data {
+                // A bundle becomes one file per report, named as `llmcap plan` names them.
                 FileData::Bytes(bytes) => {
-                    (Some(Rc::from(bytes.as_slice())), Some(bytes.len() as u64))
+                    for read in read_reports(&name, &bytes) {
+                        files.push(LoadedFile {
+                            id: self.new_id(),
+                            name: read.name.into_owned(),
+                            bytes: Some(Rc::from(read.bytes)),
+                            size: Some(read.bytes.len() as u64),
+                            outcome: read.report.map(Rc::new).map_err(WebError::from),
+                        });
+                    }
                 }
-                FileData::TooLarge { size } => (None, Some(*size)),
-                FileData::Unreadable { .. } => (None, None),
-            };
-            let outcome = read(&input.name, input.data).map(Rc::new);
-            files.push(LoadedFile {
-                id: self.next_id,
-                name: input.name,
-                bytes,
-                size,
-                outcome,
-            });
-            self.next_id += 1;
+                FileData::TooLarge { size } => files.push(LoadedFile {
+                    id: self.new_id(),
+                    outcome: Err(ReportError::TooLarge {
+                        file: name.clone(),
+                        size,
+                        limit: MAX_REPORT_BYTES,
+                    }
+                    .into()),
+                    name,
+                    bytes: None,
+                    size: Some(size),
+                }),
+                FileData::Unreadable { message } => files.push(LoadedFile {
+                    id: self.new_id(),
+                    outcome: Err(WebError::Unreadable {
+                        file: name.clone(),
+                        message,
+                    }),
+                    name,
+                    bytes: None,
+                    size: None,
+                }),
+            }
         }
         self.files = Shared::new(files);
         self.refresh_fleet();
@@ -274,7 +300,7 @@ impl AppState {
     }
 
     /// Every report the plan uses, as the probe writes them (measured values, not what-if
-    /// ones), in one JSON array sorted by host name.
+    /// ones), sorted by host name, in one bundle that `llmcap plan` and this page read back.
     pub fn merged_reports_json(&self) -> String {
         let mut reports: Vec<&Rc<Report>> = self.fleet.rows.iter().map(|r| &r.measured).collect();
         reports.sort_by(|a, b| a.hostname.cmp(&b.hostname));
@@ -287,9 +313,7 @@ impl AppState {
                 raw
             })
             .collect();
-        let mut text = serde_json::to_string_pretty(&raw).unwrap_or_default();
-        text.push('\n');
-        text
+        write_bundle(&raw)
     }
 }
 
@@ -304,23 +328,6 @@ pub struct FileCounts {
     pub set_aside: usize,
     /// Machines in the fleet.
     pub machines: usize,
-}
-
-/// Parses one file, or says why it cannot be.
-fn read(name: &str, data: FileData) -> Result<Report, WebError> {
-    match data {
-        FileData::Bytes(bytes) => Ok(parse_report(name, &bytes)?),
-        FileData::TooLarge { size } => Err(ReportError::TooLarge {
-            file: name.to_owned(),
-            size,
-            limit: MAX_REPORT_BYTES,
-        }
-        .into()),
-        FileData::Unreadable { message } => Err(WebError::Unreadable {
-            file: name.to_owned(),
-            message,
-        }),
-    }
 }
 
 mod derive;

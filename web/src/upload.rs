@@ -1,7 +1,7 @@
 //! Reading the files a person drops on the page or picks with the file input.
 
 use crate::state::{FileData, FileInput};
-use llmcap_core::report::MAX_REPORT_BYTES;
+use llmcap_core::report::MAX_BUNDLE_BYTES;
 
 /// The files of a drop's or a file input's `FileList`, in order.
 pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -11,8 +11,8 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
-/// Reads every file. A file larger than a report can be is not read at all, so a 50 MB drop
-/// costs nothing.
+/// Reads every file. A file larger than a bundle of reports can be is not read at all, so a
+/// 50 MB drop costs nothing.
 ///
 /// The files are read together, as one blob made of them all, then cut apart by their sizes:
 /// one read instead of one per file, which makes 10,000 reports about ten times faster to
@@ -22,12 +22,12 @@ pub async fn read_all(files: Vec<web_sys::File>) -> Vec<FileInput> {
     let sizes: Vec<u64> = files.iter().map(|f| f.size().max(0.0) as u64).collect();
     let parts = js_sys::Array::new();
     for (file, size) in files.iter().zip(&sizes) {
-        if *size <= MAX_REPORT_BYTES {
+        if *size <= MAX_BUNDLE_BYTES {
             parts.push(file);
         }
     }
     if let Some(bytes) = read_together(&parts).await {
-        let expected: u64 = sizes.iter().filter(|s| **s <= MAX_REPORT_BYTES).sum();
+        let expected: u64 = sizes.iter().filter(|s| **s <= MAX_BUNDLE_BYTES).sum();
         if bytes.len() as u64 == expected {
             let named = files.iter().map(|f| f.name()).zip(sizes).collect();
             return split(named, &bytes);
@@ -44,13 +44,13 @@ async fn read_together(parts: &js_sys::Array) -> Option<Vec<u8>> {
 }
 
 /// Cuts the bytes of files read together back into files: `files` is each file's name and
-/// size, in the order they were joined; files over [`MAX_REPORT_BYTES`] were left out.
+/// size, in the order they were joined; files over [`MAX_BUNDLE_BYTES`] were left out.
 fn split(files: Vec<(String, u64)>, bytes: &[u8]) -> Vec<FileInput> {
     let mut offset = 0usize;
     files
         .into_iter()
         .map(|(name, size)| {
-            if size > MAX_REPORT_BYTES {
+            if size > MAX_BUNDLE_BYTES {
                 return FileInput {
                     name,
                     data: FileData::TooLarge { size },
@@ -67,7 +67,7 @@ fn split(files: Vec<(String, u64)>, bytes: &[u8]) -> Vec<FileInput> {
 async fn read_one(file: web_sys::File) -> FileInput {
     let name = file.name();
     let size = file.size().max(0.0) as u64;
-    if size > MAX_REPORT_BYTES {
+    if size > MAX_BUNDLE_BYTES {
         return FileInput {
             name,
             data: FileData::TooLarge { size },
@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn files_read_together_are_cut_back_by_size() {
-        let huge = MAX_REPORT_BYTES + 1;
+        let huge = MAX_BUNDLE_BYTES + 1;
         let files = vec![
             ("a.json".to_owned(), 3),
             ("big.json".to_owned(), huge),

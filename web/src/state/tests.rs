@@ -1,7 +1,7 @@
 use super::*;
 use crate::fleet::VerdictKey;
-use llmcap_core::ReportFile;
 use llmcap_core::report::EmbeddingStatus;
+use llmcap_core::{ReportFile, parse_report};
 
 const EPYC: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
 const H200: &str = include_str!("../../../tests/fixtures/seed-reports/h200-16core-offline.json");
@@ -236,7 +236,9 @@ fn merged_reports_read_back_as_the_same_reports() {
     full.apply(Action::AddFiles(vec![FileInput::bytes("not.json", "nope")]));
     for state in [state, full] {
         let text = state.merged_reports_json();
-        let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(bundle["llmcap_bundle"], 1);
+        let list = bundle["reports"].as_array().unwrap();
         assert_eq!(list.len(), state.fleet.rows.len());
         for (value, row) in list.iter().zip({
             let mut rows: Vec<_> = state.fleet.rows.iter().collect();
@@ -251,6 +253,65 @@ fn merged_reports_read_back_as_the_same_reports() {
             );
         }
     }
+}
+
+#[test]
+fn the_merged_download_dropped_again_gives_the_same_fleet() {
+    let full = examples();
+    let text = full.merged_reports_json();
+    let again = state_with(vec![FileInput::bytes("merged.json", text.as_bytes())]);
+    let count = full.fleet.rows.len();
+    assert_eq!(
+        again.files.len(),
+        count,
+        "one file per report of the bundle"
+    );
+    assert!(again.files.iter().all(|f| f.outcome.is_ok()));
+    let mut expected = hosts(&full);
+    expected.sort_unstable();
+    let mut got = hosts(&again);
+    got.sort_unstable();
+    assert_eq!(got, expected);
+    let tiers = |s: &AppState| {
+        let mut t: Vec<_> = s
+            .fleet
+            .rows
+            .iter()
+            .map(|r| (r.host().to_owned(), r.tier))
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(tiers(&again), tiers(&full));
+    let width = count.to_string().len();
+    assert_eq!(again.files[0].name, format!("merged.json#{:0width$}", 1));
+
+    // Dropped beside the files it came from, it only adds duplicates.
+    let mut both = examples();
+    both.apply(Action::AddFiles(vec![FileInput::bytes(
+        "merged.json",
+        text.as_bytes(),
+    )]));
+    assert_eq!(both.fleet.rows.len(), count);
+    assert_eq!(both.plan.duplicates.len(), count);
+    assert!(both.plan.replaced.is_empty());
+}
+
+#[test]
+fn the_page_plans_a_bundle_as_the_cli_does() {
+    let text = examples().merged_reports_json();
+    let state = state_with(vec![
+        FileInput::bytes("merged.json", text.as_bytes()),
+        FileInput::bytes("epyc.json", EPYC),
+    ]);
+    let cli = plan_files(
+        &[
+            ReportFile::new("merged.json", text.as_bytes()),
+            ReportFile::new("epyc.json", EPYC.as_bytes()),
+        ],
+        &PlanOptions::default(),
+    );
+    assert_eq!(state.plan_json(), plan_json(&cli));
 }
 
 #[test]
