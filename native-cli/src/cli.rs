@@ -82,7 +82,8 @@ pub struct ProbeArgs {
 /// `llmcap classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
-    /// Report files.
+    /// Report files, or bundles of reports such as the page's merged download (each report
+    /// of a bundle is named FILE#n).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Evaluate as if this much RAM were available (GB).

@@ -3,7 +3,9 @@
 use llmcap_core::classify::Assessment;
 use llmcap_core::plan::ReportFile;
 use llmcap_core::recommend::Recommendations;
-use llmcap_core::report::{MAX_BUNDLE_BYTES, Report, wire::RawReport};
+use llmcap_core::report::{
+    BUNDLE_SNIFF_BYTES, MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, Report, wire::RawReport, worth_reading,
+};
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -54,8 +56,8 @@ pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
 pub struct InputFile {
     /// The file's name without folders: what errors and plans call it.
     pub name: String,
-    /// Its contents (empty when it is too large to be a bundle of reports) and its full
-    /// size, or the I/O error that kept it from being read.
+    /// Its contents (empty when it was not read: see [`read_limited`]) and its full size, or
+    /// the I/O error that kept it from being read.
     pub contents: Result<(Vec<u8>, u64), String>,
 }
 
@@ -87,8 +89,8 @@ impl InputFile {
 }
 
 /// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
-/// name, reading each one. A file larger than a bundle of reports can be is not read into
-/// memory.
+/// name, reading each one. A file larger than a report is read only when it is a bundle of
+/// reports (see [`read_limited`]).
 /// Paths that do not exist are returned as errors.
 pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
     let mut files = Vec::new();
@@ -140,19 +142,25 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads a file unless it is larger than a bundle of reports can be.
+/// Reads a file, unless it is larger than a report and its start says it is no bundle of
+/// reports, or it is larger than a bundle can be ([`worth_reading`]): then only its size.
 fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
     let io_error = |e: std::io::Error| format!("{name}: cannot read the file: {e}");
-    let mut file = fs::File::open(path).map_err(io_error)?;
+    let file = fs::File::open(path).map_err(io_error)?;
     let size = file.metadata().map_err(io_error)?.len();
-    if size > MAX_BUNDLE_BYTES {
-        return Ok((Vec::new(), size));
+    let mut reader = file.take(MAX_BUNDLE_BYTES + 1);
+    let mut bytes = Vec::new();
+    if size > MAX_REPORT_BYTES {
+        Read::by_ref(&mut reader)
+            .take(BUNDLE_SNIFF_BYTES as u64)
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+        if !worth_reading(size, &bytes) {
+            return Ok((Vec::new(), size));
+        }
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    Read::by_ref(&mut file)
-        .take(MAX_BUNDLE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
+    bytes.reserve(size.min(MAX_BUNDLE_BYTES) as usize);
+    reader.read_to_end(&mut bytes).map_err(io_error)?;
     let size = size.max(bytes.len() as u64);
     Ok((bytes, size))
 }
@@ -196,8 +204,38 @@ mod tests {
         assert_eq!(reports.len(), 1);
         assert_eq!(reports[0].0, "c.json");
         let error = reports[0].1.as_ref().unwrap_err();
-        assert!(error.contains("more than the 1048576 bytes"), "{error}");
+        assert_eq!(
+            error,
+            "c.json: too large (52428800 bytes); a bundle of reports can be at most 33554432 bytes"
+        );
         assert_eq!(errors.len(), 1);
         assert!(errors[0].contains("no such file"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_file_larger_than_a_report_is_read_only_when_it_starts_as_a_bundle() {
+        let dir = tempfile::tempdir().unwrap();
+        let padding = " ".repeat(2 * 1024 * 1024);
+        fs::write(
+            dir.path().join("bundle.json"),
+            format!("{{\n  \"llmcap_bundle\": 1,{padding}\"reports\": []}}"),
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("log.json"),
+            format!("{{\"lines\": [],{padding}\"llmcap_bundle\": 1}}"),
+        )
+        .unwrap();
+        let (inputs, _) = read_inputs(&[dir.path().to_path_buf()]);
+        let (bundle, size) = inputs[0].contents.as_ref().unwrap();
+        assert_eq!(bundle.len() as u64, *size, "read whole");
+        let (log, size) = inputs[1].contents.as_ref().unwrap();
+        assert!(log.is_empty(), "its start names no bundle: not read");
+        assert!(*size > 2 * 1024 * 1024);
+        let error = inputs[1].reports()[0].1.clone().unwrap_err();
+        assert!(
+            error.ends_with("a report can be at most 1048576 bytes"),
+            "{error}"
+        );
     }
 }

@@ -143,7 +143,7 @@ test('reports picked with the file input: good ones used, bad ones rejected with
     assert.ok(text.startsWith(`${name}: `), `the error names the file: ${text}`);
   }
   const error = async (name) => page.locator(`.file-list li[data-file="${name}"] .error-text`).innerText();
-  assert.match(await error('huge.json'), /^huge\.json: the file is 52428800 bytes, more than the 1048576 bytes a report can be$/);
+  assert.match(await error('huge.json'), /^huge\.json: too large \(52428800 bytes\); a bundle of reports can be at most 33554432 bytes$/);
   assert.match(await error('notes.txt'), /not valid JSON at line 1, column 1/);
   assert.match(await error('ram-string.json'), /field `system\.ram_available_gb`/);
   assert.match(await error('schema-future.json'), /`schema_version` is 99/);
@@ -349,6 +349,22 @@ test('the merged reports dropped back in give the same fleet, and the plan llmca
   writeFileSync(onDisk, merged);
   const cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '-o', join(scratch, 'merged-plan.json'), onDisk], { maxBuffer: 1 << 26 });
   assert.ok(Buffer.compare(bytes, cli) === 0, 'the page\'s plan of the merged reports differs from llmcap plan --json');
+});
+
+test('a bundle larger than a report is read whole; a large file that is no bundle is not read', async () => {
+  await page.getByRole('button', { name: 'Remove all' }).click();
+  await page.waitForSelector('.welcome');
+  const base = JSON.parse(merged.toString('utf8')).reports[0];
+  const count = Math.ceil((1024 * 1024) / JSON.stringify(base, null, 2).length) + 10;
+  const reports = Array.from({ length: count }, (_, i) => ({ ...base, hostname: `node-${String(i).padStart(4, '0')}` }));
+  const bundle = JSON.stringify({ llmcap_bundle: 1, reports }, null, 2);
+  assert.ok(bundle.length > 1024 * 1024, `${bundle.length} bytes`);
+  // Valid JSON naming the key, but past the start that is looked at: not read.
+  const log = `{"pad": "${'x'.repeat(2 * 1024 * 1024)}", "llmcap_bundle": 1}`;
+  await dropFiles(page, [{ name: 'fleet.json', text: bundle }, { name: 'log.json', text: log }]);
+  await page.waitForSelector(`#plan[data-machines="${count}"]`);
+  const text = await page.locator('.file-list li[data-file="log.json"] .error-text').innerText();
+  assert.equal(text, `log.json: too large (${log.length} bytes); a report can be at most 1048576 bytes`);
 });
 
 test('no request beyond the page\'s own assets', async () => {

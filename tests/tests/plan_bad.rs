@@ -168,7 +168,10 @@ fn each_bad_file_gets_one_line_naming_the_file_and_the_field() {
             .copied()
             .filter(|(_, want)| !want.is_empty())
             .collect();
-        expected.push((HUGE, &["52428", "bytes, more than the 1048576"]));
+        expected.push((
+            HUGE,
+            &["52428", "a bundle of reports can be at most 33554432 bytes"],
+        ));
         expected.sort();
         let rejected: Vec<&str> = plan.rejected.iter().map(|r| r.file.as_str()).collect();
         let names: Vec<&str> = expected.iter().map(|(n, _)| *n).collect();

@@ -47,7 +47,7 @@ fn bad_files_get_one_line_each_and_the_good_ones_are_planned() {
     }
     assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
     assert!(
-        err.contains("huge-50mb.json: the file is 52428800 bytes"),
+        err.contains("huge-50mb.json: too large (52428800 bytes)"),
         "{err}"
     );
     // The good report is planned: the H200 machine runs E2.

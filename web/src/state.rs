@@ -7,9 +7,9 @@ use crate::examples;
 use crate::fleet::{FleetRow, Sort, SortKey, sort_rows};
 use crate::plan_view_model::{self, PlanView};
 use crate::shared::Shared;
-use llmcap_core::report::{MAX_REPORT_BYTES, read_reports, write_bundle};
+use llmcap_core::report::write_bundle;
 use llmcap_core::{
-    Overrides, Plan, PlanOptions, Report, ReportError, Settings, Strategy, classify, plan_files,
+    Overrides, Plan, PlanOptions, Report, ReportFile, Settings, Strategy, classify, plan_files,
     plan_json, recommend,
 };
 use std::collections::BTreeMap;
@@ -30,7 +30,8 @@ pub struct FileInput {
 pub enum FileData {
     /// The whole file.
     Bytes(Vec<u8>),
-    /// Not read: larger than any report can be.
+    /// Not read: larger than a report and not a bundle of reports, or larger than a bundle
+    /// can be.
     TooLarge {
         /// Its size in bytes.
         size: u64,
@@ -214,41 +215,39 @@ impl AppState {
         files.reserve(inputs.len());
         for input in inputs {
             let name = input.name;
-            match input.data {
-                // A bundle becomes one file per report, named as `llmcap plan` names them.
-                FileData::Bytes(bytes) => {
-                    for read in read_reports(&name, &bytes) {
-                        files.push(LoadedFile {
-                            id: self.new_id(),
-                            name: read.name.into_owned(),
-                            bytes: Some(Rc::from(read.bytes)),
-                            size: Some(read.bytes.len() as u64),
-                            outcome: read.report.map(Rc::new).map_err(WebError::from),
-                        });
-                    }
+            // Read or not, a file goes through core's reading, as in `llmcap plan`: a bundle
+            // becomes one file per report, named as the CLI names them, and a file that was
+            // not read is rejected by its size.
+            let (bytes, unread_size) = match input.data {
+                FileData::Bytes(bytes) => (bytes, None),
+                FileData::TooLarge { size } => (Vec::new(), Some(size)),
+                FileData::Unreadable { message } => {
+                    files.push(LoadedFile {
+                        id: self.new_id(),
+                        outcome: Err(WebError::Unreadable {
+                            file: name.clone(),
+                            message,
+                        }),
+                        name,
+                        bytes: None,
+                        size: None,
+                    });
+                    continue;
                 }
-                FileData::TooLarge { size } => files.push(LoadedFile {
+            };
+            let file = ReportFile {
+                name: &name,
+                bytes: &bytes,
+                size: unread_size.unwrap_or(bytes.len() as u64),
+            };
+            for read in file.reports() {
+                files.push(LoadedFile {
                     id: self.new_id(),
-                    outcome: Err(ReportError::TooLarge {
-                        file: name.clone(),
-                        size,
-                        limit: MAX_REPORT_BYTES,
-                    }
-                    .into()),
-                    name,
-                    bytes: None,
-                    size: Some(size),
-                }),
-                FileData::Unreadable { message } => files.push(LoadedFile {
-                    id: self.new_id(),
-                    outcome: Err(WebError::Unreadable {
-                        file: name.clone(),
-                        message,
-                    }),
-                    name,
-                    bytes: None,
-                    size: None,
-                }),
+                    name: read.name.into_owned(),
+                    bytes: unread_size.is_none().then(|| Rc::from(read.bytes)),
+                    size: Some(unread_size.unwrap_or(read.bytes.len() as u64)),
+                    outcome: read.report.map(Rc::new).map_err(WebError::from),
+                });
             }
         }
         self.files = Shared::new(files);

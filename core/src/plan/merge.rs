@@ -9,10 +9,9 @@
 use super::machines::Member;
 use super::output::{Duplicate, Rejected, Replaced};
 use crate::recommend::Settings;
-#[cfg(doc)]
-use crate::report::MAX_BUNDLE_BYTES;
 use crate::report::{
-    DateTime, MAX_REPORT_BYTES, ReadReport, Report, ReportError, parse_report, read_reports,
+    DateTime, MAX_REPORT_BYTES, ReadReport, Report, ReportError, SizeLimit, parse_report,
+    read_reports, worth_reading,
 };
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -25,11 +24,12 @@ pub struct ReportFile<'a> {
     /// The file's base name: the page knows only base names, and the plan must not depend
     /// on where the files were. Any folder part (up to a `/` or `\\`) is dropped.
     pub name: &'a str,
-    /// Its contents, or nothing (or only their start) when the file is too large to read.
+    /// Its contents, or nothing (or only their start) when it was not read whole.
     pub bytes: &'a [u8],
     /// The file's full size in bytes. A file larger than [`MAX_REPORT_BYTES`] whose bytes are
-    /// not all given is rejected as too large from its size alone, so neither the CLI nor the
-    /// page needs to read a file larger than a bundle can be ([`MAX_BUNDLE_BYTES`]).
+    /// not all given, or that [`worth_reading`] says is no bundle, is rejected as too large
+    /// from its size alone: the CLI and the page do not read such a file, and the error is
+    /// the same as when a caller does.
     pub size: u64,
 }
 
@@ -47,15 +47,16 @@ impl<'a> ReportFile<'a> {
     /// bundle it holds, named `file#n`. The name is the file's base name.
     pub fn reports(&self) -> Vec<ReadReport<'a>> {
         let name = base_name(self.name);
-        if self.size > MAX_REPORT_BYTES && self.bytes.len() as u64 != self.size {
-            // Not read whole: too large even for a bundle.
+        let whole = self.bytes.len() as u64 == self.size;
+        if self.size > MAX_REPORT_BYTES && !(whole && worth_reading(self.size, self.bytes)) {
+            // Not read whole, or not to be: the same error whether the caller read it or not.
             return vec![ReadReport {
                 name: Cow::Borrowed(name),
                 bytes: self.bytes,
                 report: Err(ReportError::TooLarge {
                     file: name.to_owned(),
                     size: self.size,
-                    limit: MAX_REPORT_BYTES,
+                    limit: SizeLimit::of_unread(self.size),
                 }),
             }];
         }

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | order | files are sorted by name, then by content: the order they were given never matters |
 //! | parse | each file goes through [`read_reports`]: a report, or a bundle of reports (see [`crate::report::bundle`]) whose `n`-th report is named `file#n`; a bad file or bad report becomes one line in [`Plan::rejected`] and the others are still planned |
-//! | order of reports | the reports of all files are sorted by name, then content; the zero-padded `#n` keeps a bundle's reports in its order |
+//! | order of reports | the reports of all files are sorted by name, then content; the zero-padded `#n` keeps a bundle's reports in its order; from here on, and in the plan's `file` fields and counts of files, each report of a bundle counts as a file named `file#n` |
 //! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
 //! | newest per host | for each hostname the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
 //! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |

@@ -2,7 +2,9 @@
 
 use super::tests::{E0, FULL, T, balanced, report};
 use super::*;
-use crate::report::{MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, parse_report, write_bundle};
+use crate::report::{
+    BUNDLE_SNIFF_BYTES, MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, parse_report, write_bundle,
+};
 
 fn three_hosts() -> Vec<(&'static str, String)> {
     vec![
@@ -113,20 +115,40 @@ fn a_bundle_larger_than_a_report_is_read_when_given_whole() {
     );
     assert_eq!(plan.reports_used(), 200);
 
-    // Only its start, as a caller hands over a file too large to read: rejected by its size.
-    let size = MAX_BUNDLE_BYTES + 1;
-    let plan = plan_files(
-        &[ReportFile {
-            name: "huge.json",
-            bytes: &padded.as_bytes()[..1024],
-            size,
-        }],
-        &PlanOptions::default(),
-    );
+    // Not read whole, as the CLI and the page leave a file that is too large, or large and
+    // not a bundle: rejected by its size and the limit it is over.
+    let unread = |size: u64| {
+        let plan = plan_files(
+            &[ReportFile {
+                name: "big.json",
+                bytes: &[],
+                size,
+            }],
+            &PlanOptions::default(),
+        );
+        plan.rejected[0].error.clone()
+    };
     assert_eq!(
-        plan.rejected[0].error,
+        unread(MAX_BUNDLE_BYTES + 1),
         format!(
-            "huge.json: the file is {size} bytes, more than the {MAX_REPORT_BYTES} bytes a report can be"
+            "big.json: too large ({} bytes); a bundle of reports can be at most {MAX_BUNDLE_BYTES} bytes",
+            MAX_BUNDLE_BYTES + 1
         )
     );
+    assert_eq!(
+        unread(MAX_REPORT_BYTES + 1),
+        format!(
+            "big.json: too large ({} bytes); a report can be at most {MAX_REPORT_BYTES} bytes",
+            MAX_REPORT_BYTES + 1
+        )
+    );
+
+    // Given whole, a large bundle whose start does not name it is rejected just the same, as
+    // the CLI and the page, which read only that start, reject it.
+    let late = format!("{}{padded}", " ".repeat(BUNDLE_SNIFF_BYTES));
+    let plan = plan_files(
+        &[ReportFile::new("big.json", late.as_bytes())],
+        &PlanOptions::default(),
+    );
+    assert_eq!(plan.rejected[0].error, unread(late.len() as u64));
 }

@@ -15,14 +15,24 @@
 //! | `llmcap_bundle` | integer | [`BUNDLE_VERSION`]; a newer version is an error |
 //! | `reports` | array | one report per element, each in the report format (guide's or llmcap's) |
 //!
-//! Other keys are ignored. A bundle may be up to [`MAX_BUNDLE_BYTES`]; each report in it is
-//! still held to [`MAX_REPORT_BYTES`](super::MAX_REPORT_BYTES). The `n`-th report of `merged.json` is named
-//! `merged.json#n` in plans and error messages, `n` zero-padded to the width of the count so
-//! that the names sort in the bundle's order. A bare JSON array is not a bundle: it is
-//! rejected like any file that is not a report, because nothing says what its elements are.
+//! Other keys are ignored. The `n`-th report of `merged.json` is named `merged.json#n` in plans
+//! and error messages, `n` zero-padded to the width of the count (`#01` ... `#12`) so that the
+//! names sort in the bundle's order; such a name is taken to be a report of a bundle, so a
+//! file whose name ends in `#` and a number cannot itself be a bundle, and bundles do not
+//! nest. A bare JSON array is not a bundle: it is rejected like any file that is not a
+//! report, because nothing says what its elements are.
+//!
+//! # Sizes
+//!
+//! A bundle may be up to [`MAX_BUNDLE_BYTES`]; each report in it is still held to
+//! [`MAX_REPORT_BYTES`]. A file larger than a report is read whole only when its first
+//! [`BUNDLE_SNIFF_BYTES`] name `llmcap_bundle`, as a bundle that llmcap writes does on its
+//! second line ([`worth_reading`]): a folder of large files that are not reports costs
+//! nothing to skip.
 
+use super::parse::strip_position;
 use super::wire::RawReport;
-use super::{FieldError, Report, ReportError, parse_report, show_text};
+use super::{FieldError, MAX_REPORT_BYTES, Report, ReportError, parse_report, show_text};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -32,6 +42,25 @@ pub const BUNDLE_VERSION: u64 = 1;
 
 /// The largest bundle accepted: a few thousand reports.
 pub const MAX_BUNDLE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// How much of the start of a file larger than a report is looked at for `llmcap_bundle`.
+pub const BUNDLE_SNIFF_BYTES: usize = 64 * 1024;
+
+/// The key that makes a JSON object a bundle, as it appears in the text.
+const KEY: &[u8] = b"\"llmcap_bundle\"";
+
+/// Whether a file of `size` bytes that starts with `start` (its first [`BUNDLE_SNIFF_BYTES`]
+/// or more) should be read whole: always when a report can be that large; up to
+/// [`MAX_BUNDLE_BYTES`] when its start names `llmcap_bundle`; never beyond. The CLI and the
+/// page both ask this, so both reject the same files unread.
+pub fn worth_reading(size: u64, start: &[u8]) -> bool {
+    size <= MAX_REPORT_BYTES
+        || (size <= MAX_BUNDLE_BYTES && contains_key(&start[..start.len().min(BUNDLE_SNIFF_BYTES)]))
+}
+
+fn contains_key(bytes: &[u8]) -> bool {
+    bytes.windows(KEY.len()).any(|w| w == KEY)
+}
 
 /// One report read from a file: the whole file, or one report of a bundle in it.
 #[derive(Debug)]
@@ -107,13 +136,17 @@ fn is_member_name(name: &str) -> bool {
         .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The top of a bundle, each value kept as its raw text.
+/// The top of a bundle, each value kept as its raw text; a key given as `null` is present.
 #[derive(Deserialize)]
 struct Head<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     llmcap_bundle: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "present")]
     reports: Option<&'a RawValue>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
 }
 
 /// The reports of a bundle; `None` when the file is not a JSON object with `llmcap_bundle`.
@@ -121,11 +154,25 @@ fn bundle_members<'a>(
     file: &str,
     bytes: &'a [u8],
 ) -> Option<Result<Vec<&'a RawValue>, ReportError>> {
+    // A byte-order mark is read past, as it is in a report.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Only an object: serde would also fill `Head` from an array, by position.
     if bytes.trim_ascii_start().first() != Some(&b'{') {
         return None;
     }
-    let head: Head<'a> = serde_json::from_slice(bytes).ok()?;
+    let head: Head<'a> = match serde_json::from_slice(bytes) {
+        Ok(head) => head,
+        // Broken JSON that names the key is a broken bundle: say where it breaks.
+        Err(error) if contains_key(bytes) => {
+            return Some(Err(ReportError::Syntax {
+                file: file.to_owned(),
+                line: error.line(),
+                column: error.column(),
+                message: strip_position(&error.to_string()),
+            }));
+        }
+        Err(_) => return None,
+    };
     let version = head.llmcap_bundle?;
     let invalid = |source: FieldError| ReportError::Invalid {
         file: file.to_owned(),
@@ -140,8 +187,10 @@ fn bundle_members<'a>(
         Ok(v) if v >= 1 => members(head.reports).map_err(invalid),
         _ => Err(invalid(FieldError::invalid(
             "llmcap_bundle",
-            show_text(version.get()),
-            format!("a bundle version from 1 to {BUNDLE_VERSION}"),
+            show_raw(version),
+            format!(
+                "a bundle version, a whole number from 1 (this llmcap reads up to {BUNDLE_VERSION})"
+            ),
         ))),
     })
 }
@@ -151,11 +200,23 @@ fn members(reports: Option<&RawValue>) -> Result<Vec<&RawValue>, FieldError> {
     let reports = reports.ok_or_else(|| FieldError::missing("reports", EXPECTED))?;
     match serde_json::from_str::<Vec<&RawValue>>(reports.get()) {
         Ok(list) if !list.is_empty() => Ok(list),
-        _ => Err(FieldError::invalid(
-            "reports",
-            show_text(reports.get()),
-            EXPECTED,
-        )),
+        _ => Err(FieldError::invalid("reports", show_raw(reports), EXPECTED)),
+    }
+}
+
+/// A value as an error message shows it: a string quoted and shortened, a short number or
+/// literal as written, a list or an object by its kind, so that no value floods the message.
+fn show_raw(value: &RawValue) -> String {
+    let text = value.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text)
+            .map(|s| show_text(&s))
+            .unwrap_or_else(|_| show_text(text)),
+        Some(b'[') if text[1..].trim_start().starts_with(']') => "an empty list".to_owned(),
+        Some(b'[') => "a list".to_owned(),
+        Some(b'{') => "an object".to_owned(),
+        _ if text.len() <= 40 => text.to_owned(),
+        _ => show_text(text),
     }
 }
 
@@ -163,6 +224,8 @@ fn members(reports: Option<&RawValue>) -> Result<Vec<&RawValue>, FieldError> {
 mod tests {
     use super::*;
     use crate::report::MAX_REPORT_BYTES;
+
+    const NESTED: &str = "a bundle inside a bundle is not read (a name ending in `#` and a number marks a report of a bundle); give the bundles as separate files";
 
     const PI: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
 
@@ -241,31 +304,77 @@ mod tests {
 
     #[test]
     fn bundle_errors_name_the_file_the_field_and_the_value() {
+        let version =
+            "expected a bundle version, a whole number from 1 (this llmcap reads up to 1)";
+        let reports = "expected a list of at least one report";
         let cases = [
             (
-                "{\"llmcap_bundle\": 2, \"reports\": []}".to_owned(),
-                "b.json: field `llmcap_bundle` is 2, newer than bundle version 1 that this llmcap reads; upgrade llmcap",
+                r#"{"llmcap_bundle": 2, "reports": []}"#,
+                "b.json: field `llmcap_bundle` is 2, newer than bundle version 1 that this llmcap reads; upgrade llmcap".to_owned(),
             ),
             (
-                "{\"llmcap_bundle\": \"one\", \"reports\": []}".to_owned(),
-                "b.json: field `llmcap_bundle` is \"\\\"one\\\"\", expected a bundle version from 1 to 1",
+                r#"{"llmcap_bundle": "one", "reports": []}"#,
+                format!("b.json: field `llmcap_bundle` is \"one\", {version}"),
             ),
             (
-                "{\"llmcap_bundle\": 1}".to_owned(),
-                "b.json: field `reports` is missing, expected a list of at least one report",
+                r#"{"llmcap_bundle": 0, "reports": []}"#,
+                format!("b.json: field `llmcap_bundle` is 0, {version}"),
             ),
             (
-                "{\"llmcap_bundle\": 1, \"reports\": []}".to_owned(),
-                "b.json: field `reports` is \"[]\", expected a list of at least one report",
+                r#"{"llmcap_bundle": null, "reports": []}"#,
+                format!("b.json: field `llmcap_bundle` is null, {version}"),
             ),
             (
-                "{\"llmcap_bundle\": 1, \"reports\": {\"a\": 1}}".to_owned(),
-                "b.json: field `reports` is \"{\\\"a\\\": 1}\", expected a list of at least one report",
+                r#"{"llmcap_bundle": 1}"#,
+                format!("b.json: field `reports` is missing, {reports}"),
+            ),
+            (
+                r#"{"llmcap_bundle": 1, "reports": [ ]}"#,
+                format!("b.json: field `reports` is an empty list, {reports}"),
+            ),
+            (
+                r#"{"llmcap_bundle": 1, "reports": {"a": 1}}"#,
+                format!("b.json: field `reports` is an object, {reports}"),
+            ),
+            (
+                "{\"llmcap_bundle\": 1,\n \"reports\": [{}, }",
+                "b.json: not valid JSON at line 2, column 18: expected value".to_owned(),
+            ),
+            (
+                r#"{"llmcap_bundle": 1, "llmcap_bundle": 1, "reports": [{}]}"#,
+                "b.json: not valid JSON at line 1, column 36: duplicate field `llmcap_bundle`".to_owned(),
             ),
         ];
         for (text, expected) in cases {
             assert_eq!(error(&read_reports("b.json", text.as_bytes())), expected);
         }
+    }
+
+    #[test]
+    fn a_bundle_may_start_with_a_byte_order_mark() {
+        let text = format!("\u{feff}{}", bundle_of(&[PI, PI]));
+        let read = read_reports("bom.json", text.as_bytes());
+        assert_eq!(names(&read), ["bom.json#1", "bom.json#2"]);
+        assert!(read.iter().all(|r| r.report.is_ok()));
+    }
+
+    #[test]
+    fn large_files_are_read_whole_only_when_their_start_names_the_bundle_key() {
+        let bundle = write_bundle(&[parse_report("pi.json", PI.as_bytes()).unwrap().to_raw()]);
+        let over = MAX_REPORT_BYTES + 1;
+        assert!(worth_reading(10, b"anything"));
+        assert!(worth_reading(MAX_REPORT_BYTES, b""));
+        assert!(!worth_reading(over, b"{\"hostname\": \"x\""));
+        assert!(
+            worth_reading(over, bundle.as_bytes()),
+            "llmcap writes the key first"
+        );
+        assert!(!worth_reading(MAX_BUNDLE_BYTES + 1, bundle.as_bytes()));
+        let late = format!("{}{bundle}", " ".repeat(BUNDLE_SNIFF_BYTES));
+        assert!(
+            !worth_reading(over, late.as_bytes()),
+            "only the start is looked at"
+        );
     }
 
     #[test]
@@ -301,6 +410,18 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_bundle_larger_than_a_report_says_where_it_breaks() {
+        let count = (MAX_REPORT_BYTES as usize / PI.len()) + 2;
+        let text = bundle_of(&vec![PI; count]);
+        let broken = &text[..text.len() - 3];
+        let message = error(&read_reports("big.json", broken.as_bytes()));
+        assert!(
+            message.starts_with("big.json: not valid JSON at line "),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn bundles_do_not_nest_however_deep() {
         let inner = bundle_of(&[PI]);
         let outer = bundle_of(&[&inner, PI]);
@@ -308,14 +429,14 @@ mod tests {
         assert_eq!(names(&read), ["o.json#1", "o.json#2"]);
         assert_eq!(
             read[0].report.as_ref().unwrap_err().to_string(),
-            "o.json#1: a bundle inside a bundle is not read; give the bundles as separate files"
+            format!("o.json#1: {NESTED}")
         );
         assert!(read[1].report.is_ok());
         // Read on its own under its member name, as the page hands it to the planner, the
         // inner bundle is rejected the same way.
         assert_eq!(
             error(&read_reports("o.json#1", inner.as_bytes())),
-            "o.json#1: a bundle inside a bundle is not read; give the bundles as separate files"
+            format!("o.json#1: {NESTED}")
         );
 
         let levels = 100_000;

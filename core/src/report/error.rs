@@ -38,6 +38,44 @@ impl FieldError {
     }
 }
 
+/// The size limits: what is too large to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeLimit {
+    /// One report: [`MAX_REPORT_BYTES`](super::MAX_REPORT_BYTES).
+    Report,
+    /// A bundle of reports: [`MAX_BUNDLE_BYTES`](super::MAX_BUNDLE_BYTES).
+    Bundle,
+}
+
+impl SizeLimit {
+    /// The limit in bytes.
+    pub fn bytes(self) -> u64 {
+        match self {
+            SizeLimit::Report => super::MAX_REPORT_BYTES,
+            SizeLimit::Bundle => super::MAX_BUNDLE_BYTES,
+        }
+    }
+
+    /// The limit for a file of `size` bytes that was not read whole: a report's, unless the
+    /// file is too large even for a bundle.
+    pub fn of_unread(size: u64) -> SizeLimit {
+        if size > super::MAX_BUNDLE_BYTES {
+            SizeLimit::Bundle
+        } else {
+            SizeLimit::Report
+        }
+    }
+}
+
+impl std::fmt::Display for SizeLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SizeLimit::Report => "a report",
+            SizeLimit::Bundle => "a bundle of reports",
+        })
+    }
+}
+
 /// Why a report file was rejected. Every message starts with the file's name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ReportError {
@@ -47,15 +85,15 @@ pub enum ReportError {
         /// The file's name.
         file: String,
     },
-    /// Larger than any report llmcap or the guide writes.
-    #[error("{file}: the file is {size} bytes, more than the {limit} bytes a report can be")]
+    /// Larger than any report llmcap or the guide writes, or than any bundle of reports.
+    #[error("{file}: too large ({size} bytes); {limit} can be at most {} bytes", limit.bytes())]
     TooLarge {
-        /// The file's name.
+        /// The file's name, or `file#n` for a report of a bundle.
         file: String,
         /// Its size in bytes.
         size: u64,
-        /// [`MAX_REPORT_BYTES`](super::MAX_REPORT_BYTES).
-        limit: u64,
+        /// The limit it is over.
+        limit: SizeLimit,
     },
     /// Binary data or text that is not UTF-8.
     #[error("{file}: not a text file ({what} at byte {offset}), expected a JSON report")]
@@ -130,7 +168,9 @@ pub enum ReportError {
         supported: u64,
     },
     /// A bundle as one of the reports of another bundle.
-    #[error("{file}: a bundle inside a bundle is not read; give the bundles as separate files")]
+    #[error(
+        "{file}: a bundle inside a bundle is not read (a name ending in `#` and a number marks a report of a bundle); give the bundles as separate files"
+    )]
     NestedBundle {
         /// The name of the report of the outer bundle.
         file: String,

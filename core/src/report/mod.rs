@@ -39,8 +39,11 @@ mod to_wire;
 mod validate;
 pub mod wire;
 
-pub use bundle::{BUNDLE_VERSION, MAX_BUNDLE_BYTES, ReadReport, read_reports, write_bundle};
-pub use error::{FieldError, ReportError, show_number, show_text};
+pub use bundle::{
+    BUNDLE_SNIFF_BYTES, BUNDLE_VERSION, MAX_BUNDLE_BYTES, ReadReport, read_reports, worth_reading,
+    write_bundle,
+};
+pub use error::{FieldError, ReportError, SizeLimit, show_number, show_text};
 pub use machine::{
     Benchmark, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuType, Machine, Ollama, System,
 };

@@ -1,7 +1,7 @@
 //! Reading report files: the lenient wire form first, then validation, with errors that
 //! name the file, the field and the value.
 
-use super::{MAX_REPORT_BYTES, Report, ReportError, SCHEMA_VERSION, wire};
+use super::{MAX_REPORT_BYTES, Report, ReportError, SCHEMA_VERSION, SizeLimit, wire};
 use serde::Deserialize;
 
 /// Reads one report file (the guide's format or llmcap's) and validates it.
@@ -20,7 +20,7 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
         return Err(ReportError::TooLarge {
             file: file_owned(),
             size: bytes.len() as u64,
-            limit: MAX_REPORT_BYTES,
+            limit: SizeLimit::Report,
         });
     }
     let text = match std::str::from_utf8(bytes) {
@@ -180,7 +180,7 @@ fn syntax_error(file: &str, body: &str, error: &serde_json::Error) -> ReportErro
     }
 }
 
-fn strip_position(message: &str) -> String {
+pub(super) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),

@@ -42,7 +42,7 @@ pub fn Loader(props: &LoaderProps) -> Html {
                 <p class="drop-hint">
                     {"Drop "}<code>{"capability_report_*.json"}</code>
                     {" files here (from "}<code>{"llmcap probe"}</code>{" or the guide's "}
-                    <code>{"test_capability.py"}</code>{"), as many as you like, or"}
+                    <code>{"test_capability.py"}</code>{"), as many as you like, or a merged download from this page, or"}
                 </p>
                 <input id="file-input" class="visually-hidden" type="file" multiple=true
                     accept=".json,application/json" {onchange} />

@@ -22,8 +22,8 @@ impl AppState {
                 serde_json::to_vec(&effective.to_raw()).ok()
             })
             .collect();
-        // A file too large to be a report was not read: core rejects it from its size, as
-        // `llmcap plan` does. A file the browser could not read is not planned, as the CLI
+        // A file larger than a report that is no bundle, or larger than a bundle, was not
+        // read: core rejects it from its size, as `llmcap plan` does. A file the browser could not read is not planned, as the CLI
         // does not plan a file it cannot read.
         let inputs: Vec<ReportFile<'_>> = self
             .files

@@ -64,7 +64,7 @@ fn bad_files_get_the_clis_error_and_never_block_the_good_ones() {
     }
     assert_eq!(
         error_of(&state, "huge.json").unwrap().to_string(),
-        "huge.json: the file is 50000000 bytes, more than the 1048576 bytes a report can be"
+        "huge.json: too large (50000000 bytes); a bundle of reports can be at most 33554432 bytes"
     );
     assert_eq!(
         error_of(&state, "gone.json").unwrap().to_string(),
@@ -195,10 +195,13 @@ fn sorting_flips_on_a_second_click_and_keeps_host_order_on_ties() {
 #[test]
 fn a_hostname_with_html_is_rejected_and_kept_as_text() {
     let doc = EPYC.replace("\"vm\"", "\"<img src=x onerror=alert(1)>\"");
-    let state = state_with(vec![FileInput::bytes("<b>evil</b>.json", doc.as_bytes())]);
-    let error = error_of(&state, "<b>evil</b>.json").unwrap().to_string();
+    let name = "<img src=y onerror=alert(2)>.json";
+    let state = state_with(vec![FileInput::bytes(name, doc.as_bytes())]);
+    let error = error_of(&state, name).unwrap().to_string();
     assert!(
-        error.starts_with("<b>evil</b>.json: field `hostname` is \"<img src=x onerror=alert(1)>\""),
+        error.starts_with(&format!(
+            "{name}: field `hostname` is \"<img src=x onerror=alert(1)>\""
+        )),
         "{error}"
     );
     assert!(state.fleet.rows.is_empty());
@@ -299,19 +302,29 @@ fn the_merged_download_dropped_again_gives_the_same_fleet() {
 
 #[test]
 fn the_page_plans_a_bundle_as_the_cli_does() {
-    let text = examples().merged_reports_json();
-    let state = state_with(vec![
-        FileInput::bytes("merged.json", text.as_bytes()),
-        FileInput::bytes("epyc.json", EPYC),
-    ]);
-    let cli = plan_files(
-        &[
-            ReportFile::new("merged.json", text.as_bytes()),
-            ReportFile::new("epyc.json", EPYC.as_bytes()),
-        ],
-        &PlanOptions::default(),
+    let merged = examples().merged_reports_json();
+    // A bundle with every kind of report in it: good ones, a bad one, a bundle inside it, and
+    // one too large to be a report.
+    let padding = "x".repeat(llmcap_core::report::MAX_REPORT_BYTES as usize);
+    let large = EPYC.replacen('{', &format!("{{\"padding\": \"{padding}\","), 1);
+    let mixed =
+        format!("{{\"llmcap_bundle\": 1, \"reports\": [{H200}, 42, {merged}, {large}, {EPYC}]}}");
+    let named = [
+        ("merged.json", merged.as_bytes()),
+        ("mixed.json", mixed.as_bytes()),
+        ("epyc.json", EPYC.as_bytes()),
+    ];
+    let state = state_with(
+        named
+            .iter()
+            .map(|(n, b)| FileInput::bytes(*n, *b))
+            .collect(),
     );
+    let files: Vec<ReportFile<'_>> = named.iter().map(|(n, b)| ReportFile::new(n, b)).collect();
+    let cli = plan_files(&files, &PlanOptions::default());
     assert_eq!(state.plan_json(), plan_json(&cli));
+    let rejected: Vec<&str> = cli.rejected.iter().map(|r| r.file.as_str()).collect();
+    assert_eq!(rejected, ["mixed.json#2", "mixed.json#3", "mixed.json#4"]);
 }
 
 #[test]
@@ -332,7 +345,7 @@ fn the_strategy_switch_replans() {
 
 #[test]
 fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
-    let big = vec![b' '; MAX_REPORT_BYTES as usize + 1];
+    let big = vec![b' '; llmcap_core::report::MAX_REPORT_BYTES as usize + 1];
     let named: Vec<(&str, &[u8])> = vec![
         ("capability_report_b.json", EPYC.as_bytes()),
         ("h200.json", H200.as_bytes()),
@@ -376,9 +389,9 @@ fn the_download_is_the_clis_plan_of_the_same_files_even_an_unread_one() {
         );
     }
     assert!(
-        state
-            .plan_json()
-            .contains("huge.json: the file is 1048577 bytes")
+        state.plan_json().contains(
+            "huge.json: too large (1048577 bytes); a report can be at most 1048576 bytes"
+        )
     );
     // The inventory download is the CLI's `--export ansible` of the same plan.
     let expected = llmcap_core::export::export(
@@ -402,4 +415,11 @@ fn the_plan_reads_the_stored_verdict_as_llmcap_plan_does() {
         classify(&row.measured.machine).capabilities.e2_full,
         "the details show llmcap's checks"
     );
+}
+
+#[test]
+fn a_name_with_a_folder_is_listed_and_planned_by_its_base_name() {
+    let state = state_with(vec![FileInput::bytes("fleet/epyc.json", EPYC)]);
+    assert_eq!(state.files[0].name, "epyc.json", "as the plan names it");
+    assert_eq!(hosts(&state), ["vm"]);
 }
