@@ -226,3 +226,36 @@ fn prepare_without_the_export_says_what_is_missing() {
     assert_eq!(run.status.code(), Some(2), "{log}");
     assert!(log.contains("No host in the llmcap group"), "{log}");
 }
+
+#[test]
+fn prepare_in_check_mode_pulls_nothing_and_says_what_it_would_pull() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plan, inventory) = export(dir.path());
+    let hosts = user_inventory(dir.path());
+    let bin = fake_ollama(dir.path(), 0, "pulled");
+    let run = crate::ansible_tools::ansible("ansible-playbook", dir.path())
+        .arg("-i")
+        .arg(&hosts)
+        .arg("-i")
+        .arg(&inventory)
+        .arg("--check")
+        .arg(crate::common::repo().join("deploy/ansible/prepare.yml"))
+        .env("PATH", path_env(Some(&bin)))
+        .output()
+        .unwrap();
+    let log = transcript(&run);
+    assert_eq!(run.status.code(), Some(0), "{log}");
+    let expected = expected_pulls(&plan);
+    assert!(!expected.is_empty());
+    for pull in expected {
+        let (host, tag) = pull.split_once(" pull ").unwrap();
+        assert!(
+            log.contains(&format!("{host}: would pull: ollama pull {tag}")),
+            "{host}: {log}"
+        );
+    }
+    assert!(
+        !dir.path().join("ollama.log").exists(),
+        "ollama was not run: {log}"
+    );
+}

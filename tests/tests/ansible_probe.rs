@@ -181,3 +181,89 @@ fn probe_playbook_respects_limit_and_succeeds_when_every_host_does() {
             .is_file()
     );
 }
+
+/// This machine's release target, as the playbook maps it from Ansible's facts.
+fn this_target() -> &'static str {
+    match std::env::consts::ARCH {
+        "aarch64" => "aarch64-unknown-linux-gnu",
+        _ => "x86_64-unknown-linux-gnu",
+    }
+}
+
+#[test]
+fn probe_playbook_installs_each_hosts_release_archive_and_reads_relative_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    // A release folder as scripts/build-release.sh writes it, given by a relative path.
+    let stage = dir.path().join("stage");
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::copy(llmcap_bin(), stage.join("llmcap")).unwrap();
+    std::fs::create_dir_all(dir.path().join("dist")).unwrap();
+    let archive = dir
+        .path()
+        .join(format!("dist/llmcap-{}.tar.gz", this_target()));
+    let tar = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&stage)
+        .arg("llmcap")
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    // One binary, also by a relative path.
+    std::fs::create_dir_all(dir.path().join("bin")).unwrap();
+    std::fs::copy(llmcap_bin(), dir.path().join("bin/llmcap")).unwrap();
+
+    let mut from_archive = local_host();
+    from_archive["llmcap_dist_dir"] = json!("dist");
+    let mut from_binary = local_host();
+    from_binary["llmcap_binary"] = json!("bin/llmcap");
+    let inventory = json!({"all": {
+        "vars": {
+            "llmcap_reports_dir": "reports",
+            "llmcap_work_dir": format!("{}/work/{{{{ inventory_hostname }}}}", dir.path().display()),
+            "llmcap_probe_args": ["--skip-embedding", "--bench-seconds", "0.05"],
+        },
+        "hosts": {"alpha": from_archive, "gamma": from_binary},
+    }});
+    let hosts = dir.path().join("hosts.yml");
+    std::fs::write(&hosts, inventory.to_string()).unwrap();
+
+    let run = playbook(dir.path(), &[&hosts], "probe.yml", None);
+    assert_eq!(run.status.code(), Some(0), "{}", transcript(&run));
+    for host in ["alpha", "gamma"] {
+        assert!(
+            dir.path().join(format!("work/{host}/llmcap")).is_file(),
+            "{host} got its llmcap"
+        );
+        assert!(
+            dir.path()
+                .join(format!("reports/capability_report_{host}.json"))
+                .is_file(),
+            "{host}'s report was fetched"
+        );
+    }
+}
+
+#[test]
+fn probe_playbook_in_check_mode_probes_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = dir.path().join("hosts.yml");
+    std::fs::write(&hosts, inventory(dir.path()).to_string()).unwrap();
+    let run = crate::ansible_tools::ansible("ansible-playbook", dir.path())
+        .arg("-i")
+        .arg(&hosts)
+        .arg("--check")
+        .arg(crate::common::repo().join("deploy/ansible/probe.yml"))
+        .output()
+        .unwrap();
+    let log = transcript(&run);
+    assert_eq!(run.status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("check mode: a real run copies llmcap"),
+        "{log}"
+    );
+    assert!(!log.contains("Reports fetched"), "{log}");
+    assert!(!dir.path().join("reports").exists(), "{log}");
+    assert!(!dir.path().join("work").exists(), "{log}");
+}
