@@ -8,11 +8,32 @@ use std::time::Duration;
 /// How long the server may take to answer `/api/tags`.
 pub const SERVER_TIMEOUT: Duration = Duration::from_millis(1500);
 
+/// Where the `ollama` CLI is looked for when it is not on `PATH`: Homebrew's and the
+/// installers' folders, which a non-login SSH session (Ansible's, on macOS above all) lacks.
+const OLLAMA_DIRS: &[&str] = &["/opt/homebrew/bin", "/usr/local/bin", "/usr/bin"];
+
+/// Runs `ollama ARGS`, from `PATH` or else from the first of [`OLLAMA_DIRS`] that has it.
+fn run_ollama(args: &[&str], timeout: Duration) -> Result<String, ToolError> {
+    match tool::run("ollama", args, timeout) {
+        Err(ToolError::NotFound(name)) => {
+            let Some(path) = OLLAMA_DIRS
+                .iter()
+                .map(|dir| std::path::Path::new(dir).join("ollama"))
+                .find(|path| path.is_file())
+            else {
+                return Err(ToolError::NotFound(name));
+            };
+            tool::run(&path, args, timeout)
+        }
+        other => other,
+    }
+}
+
 /// Checks Ollama. `ollama_host` is the `OLLAMA_HOST` setting, when set. Returns the facts and
 /// the problems met.
 pub fn collect(ollama_host: Option<&str>, timeout: Duration) -> (Ollama, Vec<String>) {
     let mut warnings = Vec::new();
-    let (installed, version) = match tool::run("ollama", &["--version"], timeout) {
+    let (installed, version) = match run_ollama(&["--version"], timeout) {
         Ok(text) => (true, parse::ollama_version(&text)),
         Err(ToolError::NotFound(_)) => (false, None),
         // `ollama --version` exits non-zero when no server runs, but still names itself.
@@ -26,7 +47,7 @@ pub fn collect(ollama_host: Option<&str>, timeout: Duration) -> (Ollama, Vec<Str
     let (server_reachable, models) = match server_models(&base) {
         Ok(models) => (true, models),
         // The CLI reaches servers this build cannot (HTTPS): ask it before giving up.
-        Err(_) if installed && let Ok(text) = tool::run("ollama", &["list"], timeout) => {
+        Err(_) if installed && let Ok(text) = run_ollama(&["list"], timeout) => {
             (true, parse::ollama_list(&text))
         }
         Err(reason) => {
