@@ -260,22 +260,34 @@ test('a machine opens with its checks and recommendations; what-if changes verdi
     assert.deepEqual(await verdicts('old-thinkpad'), verdictOf(cli.capabilities), 'what-if equals llmcap classify --ram-available-gb 2');
   }
   assert.ok(!(await planHosts()).includes('old-thinkpad'), 'the plan drops a machine that can run nothing');
+  // The plan download says that it is a what-if plan.
+  assert.match(await page.locator('#what-if-download').innerText(), /What-if values are in effect/);
+  assert.equal(await page.locator('#download-plan').innerText(), 'Download distributed_plan.what-if.json');
 
   await page.getByLabel('Available RAM (GB)').fill('-3');
   await page.getByRole('button', { name: 'Apply' }).click();
   assert.match(await detail.locator('[role="alert"]').innerText(), /Available RAM: "-3" is not a number ≥ 0/);
+  await page.getByLabel('Free disk (GB)').fill('1e');
+  await page.getByLabel('Available RAM (GB)').fill('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  assert.match(await detail.locator('[role="alert"]').innerText(), /Free disk: "1e" is not a number ≥ 0/);
+  await page.getByLabel('Free disk (GB)').fill('');
 
   await page.getByRole('button', { name: 'Back to measured values' }).click();
   await page.waitForSelector('#fleet-table tr[data-host="old-thinkpad"]:not(.what-if)');
   assert.deepEqual(await verdicts('old-thinkpad'), expectedVerdicts(join(EXAMPLES, 'capability_report_old-thinkpad.json')));
+  assert.equal(await page.locator('#what-if-download').count(), 0);
+  assert.equal(await page.locator('#download-plan').innerText(), 'Download distributed_plan.json');
 });
 
 test('the page fits a phone screen', async () => {
-  await page.setViewportSize({ width: 375, height: 800 });
   try {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await page.screenshot({ path: join(ARTIFACTS, 'web-screenshot-phone.png') });
-    assert.ok(overflow <= 0, `no sideways scrolling of the page (${overflow}px too wide); tables scroll in their box`);
+    for (const width of [375, 320]) {
+      await page.setViewportSize({ width, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await page.screenshot({ path: join(ARTIFACTS, `web-screenshot-phone-${width}.png`) });
+      assert.ok(overflow <= 0, `${width} px: no sideways scrolling of the page (${overflow}px too wide); tables scroll in their box`);
+    }
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });
   }
@@ -387,4 +399,8 @@ test('the example fleet, and a screenshot', async () => {
   await page.locator('#machine-detail').waitFor();
   assert.match(await page.locator('#machine-detail .install-line').first().innerText(), /mlx/);
   await page.screenshot({ path: join(ARTIFACTS, 'web-screenshot.png'), fullPage: true });
+  // Closing the details puts the keyboard back on the machine's button.
+  await page.getByRole('button', { name: 'Close the details of mac-m2' }).press('Enter');
+  await page.waitForSelector('#machine-detail', { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.host), 'mac-m2');
 });

@@ -1,5 +1,6 @@
-//! The example fleet that "Load example fleet" shows: real reports compiled into the page, so
-//! no request is needed to load them.
+//! The example fleet that "Load example fleet" shows, compiled into the page so that no
+//! request is needed to load them: two real reports written by the guide's script and four
+//! illustrative ones in llmcap's format (see docs/web.md).
 
 /// `(file name, contents)` of each example report, from `www/examples/`.
 pub const FILES: &[(&str, &str)] = &[

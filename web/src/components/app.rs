@@ -1,5 +1,5 @@
 //! The page: loading, the file list, the fleet, the open machine and the plan, wired to the
-//! reducer. Files dropped anywhere on the page are loaded.
+//! reducer. Files dropped anywhere on the app's area are loaded.
 
 use crate::components::file_list::FileList;
 use crate::components::fleet_table::FleetTable;
@@ -104,6 +104,13 @@ pub fn App() -> Html {
         html! { <MachineDetail {row} {on_close} {on_overrides} /> }
     });
     let has_machines = !state.fleet.rows.is_empty();
+    // With what-if values the plan is not `llmcap plan` of the files: its name says so.
+    let what_if = !state.overrides.is_empty();
+    let plan_file = if what_if {
+        "distributed_plan.what-if.json"
+    } else {
+        "distributed_plan.json"
+    };
     html! {
         <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
             <Loader reading={*reading} has_files={!state.files.is_empty()} dragging={*dragging}
@@ -112,8 +119,8 @@ pub fn App() -> Html {
             if has_machines {
                 <FleetTable fleet={state.fleet.clone()} sort={state.sort} selected={state.selected.clone()} {on_sort} {on_select} />
                 {detail.unwrap_or_default()}
-                <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy}
-                    on_download_plan={save("distributed_plan.json", "application/json", AppState::plan_json)}
+                <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy} {what_if}
+                    on_download_plan={save(plan_file, "application/json", AppState::plan_json)}
                     on_download_reports={save("capability_reports_merged.json", "application/json", AppState::merged_reports_json)}
                     on_download_inventory={save(llmcap_core::export::Format::Ansible.default_file_name(), "application/yaml", AppState::ansible_inventory)}
                     download_error={(*download_error).clone()} />
@@ -125,7 +132,7 @@ pub fn App() -> Html {
                         <li>{"Drop all the reports here. They are read by this page only, in your browser."}</li>
                         <li>{"See each machine's verdict and what to install, and the plan that splits the experiments across them."}</li>
                     </ol>
-                    <p>{"No reports at hand? Try "}<strong>{"Load example fleet"}</strong>{"."}</p>
+                    <p>{"No reports at hand? Try "}<strong>{"Load example fleet"}</strong>{" (two real reports and four illustrative ones)."}</p>
                 </section>
             }
         </div>

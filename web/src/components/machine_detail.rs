@@ -8,6 +8,7 @@ use crate::format::{gb, rate};
 use llmcap_core::recommend::summary;
 use llmcap_core::rules::Level;
 use llmcap_core::{Overrides, Phase, Settings, classify, recommend};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -235,6 +236,19 @@ fn recommendations(row: &FleetRow) -> Html {
     }
 }
 
+/// Puts the keyboard back where it was before the panel opened: on the machine's button in
+/// the table. Host names hold only letters, digits, `-`, `_` and `.`, so the selector is safe.
+fn focus_host_button(host: &str) {
+    let selector = format!("#fleet-table tr[data-host=\"{host}\"] button.host");
+    let button = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    if let Some(button) = button {
+        let _ = button.focus();
+    }
+}
+
 /// The details panel of one machine.
 #[component]
 pub fn MachineDetail(props: &MachineDetailProps) -> Html {
@@ -250,7 +264,14 @@ pub fn MachineDetail(props: &MachineDetailProps) -> Html {
     }
     let row = &props.row;
     let measured = &row.measured.machine.system;
-    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let on_close = {
+        let on_close = props.on_close.clone();
+        let host = host.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_close.emit(());
+            focus_host_button(&host);
+        })
+    };
     html! {
         <section class="machine-detail" id="machine-detail" aria-labelledby="detail-heading">
             <div class="detail-head">

@@ -29,6 +29,9 @@ pub struct PlanSectionProps {
     /// Why the last download failed, if it did.
     #[prop_or_default]
     pub download_error: Option<AttrValue>,
+    /// Whether what-if values are in effect.
+    #[prop_or_default]
+    pub what_if: bool,
 }
 
 /// Props of [`PhaseTable`].
@@ -128,7 +131,10 @@ pub fn PlanSection(props: &PlanSectionProps) -> Html {
             <Charts fleet={props.fleet.clone()} plan={props.plan.clone()} />
             <div class="downloads">
                 <h3>{"Download"}</h3>
-                <button type="button" class="primary" id="download-plan" onclick={on_plan}>{"Download distributed_plan.json"}</button>
+                if props.what_if {
+                    <p class="hint" id="what-if-download">{"What-if values are in effect: the plan and the inventory follow them, so they differ from "}<code>{"llmcap plan"}</code>{" on the reports (the plan downloads as distributed_plan.what-if.json). The merged reports hold the measured values."}</p>
+                }
+                <button type="button" class="primary" id="download-plan" onclick={on_plan}>{if props.what_if { "Download distributed_plan.what-if.json" } else { "Download distributed_plan.json" }}</button>
                 <button type="button" id="download-reports" onclick={on_reports}>{"Download merged reports"}</button>
                 <button type="button" id="download-inventory" onclick={on_inventory}
                     title="The plan as an Ansible inventory, for deploy/ansible/prepare.yml">{"Download Ansible inventory"}</button>

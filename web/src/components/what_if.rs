@@ -22,7 +22,9 @@ pub struct WhatIfProps {
     pub on_apply: Callback<Overrides>,
 }
 
-/// Reads one field: empty means "not overridden".
+/// Reads one field: empty means "not overridden". The fields are text inputs (with a decimal
+/// keypad on phones), not number inputs, because a number input reports text it cannot read,
+/// such as "1e" or "abc", as empty, and the value would be dropped without a word.
 fn field(label: &str, text: &str) -> Result<Option<f64>, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -94,13 +96,13 @@ pub fn WhatIf(props: &WhatIfProps) -> Html {
             <h3 id="what-if-heading">{"What if"}</h3>
             <p class="hint">{"Leave a field empty to use the measured value. GPU memory 0 removes discrete GPUs."}</p>
             <label for="what-if-ram">{"Available RAM (GB)"}</label>
-            <input id="what-if-ram" type="number" min="0" step="any" inputmode="decimal"
+            <input id="what-if-ram" type="text" inputmode="decimal" autocomplete="off"
                 placeholder={format!("measured {:.2}", props.measured_ram)} value={(*ram).clone()} oninput={bind(&ram)} />
             <label for="what-if-disk">{"Free disk (GB)"}</label>
-            <input id="what-if-disk" type="number" min="0" step="any" inputmode="decimal"
+            <input id="what-if-disk" type="text" inputmode="decimal" autocomplete="off"
                 placeholder={format!("measured {:.2}", props.measured_disk)} value={(*disk).clone()} oninput={bind(&disk)} />
             <label for="what-if-vram">{"GPU memory (GB)"}</label>
-            <input id="what-if-vram" type="number" min="0" step="any" inputmode="decimal"
+            <input id="what-if-vram" type="text" inputmode="decimal" autocomplete="off"
                 placeholder={format!("measured {vram_measured}")} value={(*vram).clone()} oninput={bind(&vram)} />
             if let Some(message) = &*error { <p class="error-text" role="alert">{message}</p> }
             <div class="what-if-buttons">
