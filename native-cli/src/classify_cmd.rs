@@ -2,6 +2,7 @@
 //! and say where the result differs from the verdict stored in the file.
 
 use crate::cli::ClassifyArgs;
+use crate::out;
 use crate::report_io::{self, InputFile};
 use llmcap_core::classify::{Check, Overrides, classify};
 use llmcap_core::recommend::{Recommendations, Settings, recommend};
@@ -62,7 +63,7 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
     }
     if args.json {
         match report_io::to_json(&outcomes) {
-            Ok(text) => print!("{text}"),
+            Ok(text) => out::print(&text),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
@@ -70,11 +71,11 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
         }
     } else {
         if !overrides.is_empty() {
-            println!("What-if: {}\n", describe(&overrides));
+            out::print(&format!("What-if: {}\n\n", describe(&overrides)));
         }
         for outcome in &outcomes {
             if let Outcome::Evaluated(e) = outcome {
-                print!("{}", text(e));
+                out::print(&text(e));
             }
         }
     }
@@ -129,15 +130,22 @@ fn differences(stored: &Capabilities, now: &Capabilities) -> Vec<String> {
         })
         .collect();
     if stored.model_recommendations != now.model_recommendations {
+        let list = |l: &[String]| format!("[{}]", l.join(", "));
         lines.push(format!(
-            "model_recommendations: stored {:?}, now {:?}",
-            stored.model_recommendations, now.model_recommendations
+            "model_recommendations: stored {}, now {}",
+            list(&stored.model_recommendations),
+            list(&now.model_recommendations)
         ));
     }
     if stored.notes != now.notes {
+        let note = |n: &Option<String>| {
+            n.as_deref()
+                .map_or("none".to_owned(), |s| format!("\"{s}\""))
+        };
         lines.push(format!(
-            "notes: stored {:?}, now {:?}",
-            stored.notes, now.notes
+            "notes: stored {}, now {}",
+            note(&stored.notes),
+            note(&now.notes)
         ));
     }
     lines

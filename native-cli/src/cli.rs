@@ -107,8 +107,9 @@ pub struct ClassifyArgs {
 /// `llmcap plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// Report files, or folders whose *.json files are reports. A file may also be a bundle
-    /// of reports, such as the page's merged download; its reports are named FILE#n.
+    /// Report files, or folders whose *.json files are reports (distributed_plan.json is left
+    /// out). A file may also be a bundle of reports, such as the page's merged download; its
+    /// reports are named FILE#n.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// `balanced` fixes the guide's gaps; `seed` is the guide's own plan, value for value.

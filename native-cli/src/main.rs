@@ -4,6 +4,7 @@ mod bench;
 mod classify_cmd;
 mod cli;
 mod embed;
+mod out;
 mod plan_cmd;
 mod probe;
 mod probe_cmd;
@@ -38,7 +39,7 @@ fn print_schema() -> ExitCode {
     let schema = schemars::schema_for!(llmcap_core::report::wire::RawReport);
     match report_io::to_json(&schema) {
         Ok(text) => {
-            print!("{text}");
+            out::print(&text);
             ExitCode::SUCCESS
         }
         Err(e) => {

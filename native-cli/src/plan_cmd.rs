@@ -1,7 +1,7 @@
 //! `llmcap plan`: merge reports into a distributed execution plan.
 
 use crate::cli::PlanArgs;
-use crate::report_io;
+use crate::{out, report_io};
 use llmcap_core::export::export;
 use llmcap_core::plan::{PlanOptions, plan_files, plan_json, render_text};
 use std::path::PathBuf;
@@ -61,13 +61,14 @@ pub fn run(args: PlanArgs) -> ExitCode {
         None => None,
     };
     if args.json {
-        print!("{json}");
+        out::print(&json);
     } else {
-        print!("{}", render_text(&plan));
-        println!("\nPlan saved to: {}", args.output.display());
+        let mut text = render_text(&plan);
+        text.push_str(&format!("\nPlan saved to: {}\n", args.output.display()));
         if let Some((format, path)) = exported {
-            println!("{format} export saved to: {}", path.display());
+            text.push_str(&format!("{format} export saved to: {}\n", path.display()));
         }
+        out::print(&text);
     }
     ExitCode::SUCCESS
 }

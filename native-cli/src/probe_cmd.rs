@@ -5,7 +5,7 @@ use crate::cli::ProbeArgs;
 use crate::embed::EmbedOptions;
 use crate::probe::{self, ProbeOptions};
 use crate::progress::Progress;
-use crate::{render, report_io};
+use crate::{out, render, report_io};
 use llmcap_core::classify::classify;
 use llmcap_core::recommend::{Settings, recommend};
 use llmcap_core::report::Hostname;
@@ -73,12 +73,13 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         Some(path)
     };
     if args.json {
-        print!("{json}");
+        out::print(&json);
     } else {
-        print!("{}", render::human(&report, &assessment, &recommendations));
+        let mut text = render::human(&report, &assessment, &recommendations);
         if let Some(path) = &saved {
-            println!("Report saved to: {}", path.display());
+            text.push_str(&format!("Report saved to: {}\n", path.display()));
         }
+        out::print(&text);
     }
     Ok(if report.capabilities.prerequisites {
         ExitCode::SUCCESS

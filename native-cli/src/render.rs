@@ -237,12 +237,18 @@ pub fn human(report: &Report, assessment: &Assessment, rec: &Recommendations) ->
             let _ = writeln!(out, "      $ {command}");
         }
     }
+    let effective = rec.batch.batch_size * rec.batch.gradient_accumulation_steps;
     let _ = writeln!(
         out,
-        "  Fine-tuning: batch size {}, gradient accumulation {} (effective batch {}; {} GB of {})",
+        "  Fine-tuning: batch size {}, gradient accumulation {} (effective batch {}{}; {} GB of {})",
         rec.batch.batch_size,
         rec.batch.gradient_accumulation_steps,
-        rec.batch.target_batch_size,
+        effective,
+        if effective == rec.batch.target_batch_size {
+            String::new()
+        } else {
+            format!(", aiming for {}", rec.batch.target_batch_size)
+        },
         show_number(round1(rec.batch.memory_gb)),
         rec.batch.memory_basis
     );

@@ -36,7 +36,9 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target, so a reader never sees half a file.
+/// renamed over the target, so a reader never sees half a file. The file gets the target's
+/// permissions when it exists, else those of a file created the usual way (see
+/// [`set_usual_mode`]), not the temporary file's owner-only ones.
 pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -45,9 +47,30 @@ pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
     let mut temp = tempfile::NamedTempFile::new_in(folder)
         .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {e}", folder.display()))?;
     temp.write_all(contents.as_bytes())?;
+    set_usual_mode(temp.path(), path)
+        .map_err(|e| anyhow::anyhow!("cannot set the permissions of {}: {e}", path.display()))?;
     temp.as_file().sync_all()?;
     temp.persist(path)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// Gives `temp` the permissions of `target` when it exists, else `rw-r--r--`, which is what
+/// the guide's script gets under the usual umask: reports are read by other users' tools.
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, sets the mode bits; elsewhere, does nothing (files are created readable there).
+#[cfg(unix)]
+fn set_usual_mode(temp: &Path, target: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+    fs::set_permissions(temp, fs::Permissions::from_mode(mode))
+}
+
+/// See the Unix version.
+#[cfg(not(unix))]
+fn set_usual_mode(_temp: &Path, _target: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -88,6 +111,11 @@ impl InputFile {
     }
 }
 
+/// Files that `llmcap plan` writes, often into the reports folder itself (as the guide's
+/// `distribute_workload.py` does), that a folder's `*.json` leaves out: they are no reports.
+/// Named on the command line, they are read like any file.
+const NOT_REPORTS: &[&str] = &["distributed_plan.json"];
+
 /// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
 /// name, reading each one. A file larger than a report is read only when it is a bundle of
 /// reports (see [`read_limited`]).
@@ -105,6 +133,9 @@ pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
                             p.is_file()
                                 && p.extension()
                                     .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                                && !p
+                                    .file_name()
+                                    .is_some_and(|n| NOT_REPORTS.iter().any(|x| n == *x))
                         })
                         .collect();
                     if found.is_empty() {
@@ -179,6 +210,20 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_readable_by_others_or_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("r.json");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        write_atomic(&target, "first").unwrap();
+        assert_eq!(mode(&target), 0o644);
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&target, "second").unwrap();
+        assert_eq!(mode(&target), 0o640, "an existing file keeps its mode");
+    }
+
     #[test]
     fn write_into_a_missing_folder_is_an_error_not_a_panic() {
         let err = write_atomic(Path::new("/nonexistent-llmcap/x/r.json"), "x").unwrap_err();
@@ -191,6 +236,7 @@ mod tests {
         fs::write(dir.path().join("b.json"), "{}").unwrap();
         fs::write(dir.path().join("a.JSON"), "{}").unwrap();
         fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        fs::write(dir.path().join("distributed_plan.json"), "{}").unwrap();
         let big = fs::File::create(dir.path().join("c.json")).unwrap();
         big.set_len(50 * 1024 * 1024).unwrap();
         let missing = dir.path().join("missing.json");

@@ -45,6 +45,43 @@ pub enum ToolError {
     },
 }
 
+/// Starts the tool in a process group of its own, so that a timeout can stop everything it
+/// started: a tool is often a script (a pyenv shim for `python3`) whose real work is a child.
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, a new process group; elsewhere, nothing.
+#[cfg(unix)]
+fn own_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+}
+
+/// See the Unix version.
+#[cfg(not(unix))]
+fn own_group(_command: &mut Command) {}
+
+/// Stops a tool that ran out of time, with everything it started.
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, kills the tool's process group; elsewhere, the tool alone.
+#[cfg(unix)]
+fn kill_all(child: &mut std::process::Child) {
+    use nix::sys::signal::{Signal, killpg};
+    use nix::unistd::Pid;
+    if let Ok(id) = i32::try_from(child.id()) {
+        let _ = killpg(Pid::from_raw(id), Signal::SIGKILL);
+    }
+    let _ = child.kill();
+}
+
+/// See the Unix version.
+#[cfg(not(unix))]
+fn kill_all(child: &mut std::process::Child) {
+    let _ = child.kill();
+}
+
 /// Runs `program args...` and returns its standard output, or why there is none.
 pub fn run(
     program: impl AsRef<Path>,
@@ -53,13 +90,14 @@ pub fn run(
 ) -> Result<String, ToolError> {
     let program = program.as_ref();
     let name = program.display().to_string();
-    let mut child = match Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
+        .stderr(Stdio::piped());
+    own_group(&mut command);
+    let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ToolError::NotFound(name));
@@ -77,7 +115,7 @@ pub fn run(
     let status = match child.wait_timeout(timeout) {
         Ok(Some(status)) => status,
         Ok(None) => {
-            let _ = child.kill();
+            kill_all(&mut child);
             let _ = child.wait();
             return Err(ToolError::TimedOut {
                 tool: name,
@@ -130,6 +168,34 @@ mod tests {
     fn missing_tool_is_not_found() {
         let err = run("llmcap-no-such-tool", &[], DEFAULT_TIMEOUT).unwrap_err();
         assert_eq!(err, ToolError::NotFound("llmcap-no-such-tool".into()));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_timeout_stops_what_the_tool_started_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        // A wrapper script whose real work is a child, as a pyenv shim is.
+        let script = format!("sleep 1000 & echo $! > '{}'; wait", pid_file.display());
+        let err = run("sh", &["-c", &script], Duration::from_millis(500)).unwrap_err();
+        assert!(matches!(err, ToolError::TimedOut { .. }), "{err}");
+        let pid = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .to_owned();
+        // Killed, so gone or a zombie waiting for init to reap it; never still sleeping.
+        let stopped = (0..40).any(|_| {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let running = state
+                .rsplit(')')
+                .next()
+                .is_some_and(|rest| !rest.trim_start().starts_with('Z') && !rest.is_empty());
+            if running {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            !running
+        });
+        assert!(stopped, "the tool's child {pid} still runs");
     }
 
     #[test]

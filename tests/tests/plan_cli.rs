@@ -132,3 +132,28 @@ fn e0_configs_are_split_into_ranges() {
     assert_eq!(e0["configs"]["start"], 0);
     assert_eq!(e0["configs"]["end"], 500);
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_no_crash_and_the_plan_is_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = fs::read_to_string(fixture("seed-reports/epyc-2core.json")).unwrap();
+    for i in 0..200 {
+        let text = template.replace("\"hostname\": \"vm\"", &format!("\"hostname\": \"h{i}\""));
+        fs::write(dir.path().join(format!("r{i}.json")), text).unwrap();
+    }
+    let output_file = dir.path().join("out/plan.json");
+    fs::create_dir(dir.path().join("out")).unwrap();
+    let mut child = std::process::Command::new(crate::common::llmcap_bin())
+        .args(["plan", arg(dir.path()), "--output", arg(&output_file)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away at once, as `| head -1` does after its line.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(output_file.is_file());
+}

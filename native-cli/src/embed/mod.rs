@@ -149,8 +149,7 @@ pub fn meaning(embedding: &Embedding) -> &'static str {
             "E1 retrieval: this machine can load and run the embedding model it needs."
         }
         EmbeddingStatus::Skip => {
-            "E1 retrieval: not tested, the embedding model was not available; this says \
-             nothing about the machine (see the fix above)."
+            "E1 retrieval: not tested (see why above); this says nothing about the machine."
         }
         EmbeddingStatus::Fail => {
             "E1 retrieval: the embedding model did not run correctly here; do not plan E1 on \
