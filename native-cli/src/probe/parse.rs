@@ -184,9 +184,61 @@ pub fn ollama_base_url(ollama_host: Option<&str>) -> String {
     format!("{scheme}://{host}:{port}")
 }
 
+/// The mount points of `/proc/self/mounts` (device, mount point, type, options, ...), with
+/// the kernel's octal escapes (`\040` for a space) undone.
+pub fn mount_points(text: &str) -> Vec<std::path::PathBuf> {
+    text.lines()
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .map(|field| std::path::PathBuf::from(unescape_octal(field)))
+        .collect()
+}
+
+fn unescape_octal(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut rest = field;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let code = rest
+            .get(at + 1..at + 4)
+            .and_then(|d| u8::from_str_radix(d, 8).ok());
+        match code {
+            Some(byte) => {
+                out.push(char::from(byte));
+                rest = &rest[at + 4..];
+            }
+            None => {
+                out.push('\\');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mount_points_come_from_the_second_field_with_escapes_undone() {
+        let text = include_str!("../../../tests/fixtures/tools/proc-mounts.txt");
+        let points = mount_points(text);
+        assert_eq!(points.len(), text.lines().count());
+        assert!(
+            points.contains(&std::path::PathBuf::from("/dev/shm")),
+            "{points:?}"
+        );
+        assert!(points.contains(&std::path::PathBuf::from("/")));
+        let escaped = "server:/export /mnt/lab\\040data nfs4 rw 0 0\nx /a\\9 tmpfs rw 0 0\n";
+        assert_eq!(
+            mount_points(escaped),
+            [
+                std::path::PathBuf::from("/mnt/lab data"),
+                std::path::PathBuf::from("/a\\9")
+            ]
+        );
+    }
 
     const H200: &str = include_str!("../../../tests/fixtures/tools/nvidia-smi-h200.txt");
 

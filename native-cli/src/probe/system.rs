@@ -105,24 +105,71 @@ pub struct DiskFacts {
     pub path: String,
 }
 
-/// Measures the file system holding `folder`: the disk whose mount point is the longest
-/// prefix of the folder's absolute path.
+/// Measures the file system holding `folder`: its free space is asked of the folder itself,
+/// and its mount is the one whose mount point is the longest prefix of the folder's
+/// absolute path, among every file system mounted (sysinfo's disk list leaves out tmpfs,
+/// NFS, CIFS and autofs, where an output folder on a lab cluster often is).
 pub fn disk_for(folder: &Path) -> Result<DiskFacts, String> {
     let absolute = std::fs::canonicalize(folder)
         .or_else(|_| std::path::absolute(folder))
         .map_err(|e| format!("cannot resolve {}: {e}", folder.display()))?;
     let disks = Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
-    let mounts: Vec<(PathBuf, u64)> = disks
+    let mut mounts: Vec<(PathBuf, u64)> = disks
         .iter()
         .map(|d| (d.mount_point().to_path_buf(), d.available_space()))
         .collect();
-    let (mount, free) = longest_prefix(&absolute, &mounts)
+    let unlisted: Vec<PathBuf> = other_mounts()
+        .into_iter()
+        .filter(|m| !mounts.iter().any(|(listed, _)| listed == m))
+        .collect();
+    mounts.extend(unlisted.into_iter().map(|m| (m, 0)));
+    let (mount, listed_free) = longest_prefix(&absolute, &mounts)
         .ok_or_else(|| format!("no mounted file system holds {}", absolute.display()))?;
     Ok(DiskFacts {
-        free_bytes: free,
+        free_bytes: free_bytes(&absolute).unwrap_or(listed_free),
         mount: mount.display().to_string(),
         path: absolute.display().to_string(),
     })
+}
+
+/// Every mount point the system lists, sysinfo's or not.
+///
+/// # Platform-specific behaviour
+///
+/// On Linux, the mount points of `/proc/self/mounts`; elsewhere, none beyond sysinfo's.
+#[cfg(target_os = "linux")]
+fn other_mounts() -> Vec<PathBuf> {
+    std::fs::read_to_string("/proc/self/mounts")
+        .map(|text| super::parse::mount_points(&text))
+        .unwrap_or_default()
+}
+
+/// See the Linux version.
+#[cfg(not(target_os = "linux"))]
+fn other_mounts() -> Vec<PathBuf> {
+    Vec::new()
+}
+
+/// Bytes free to an unprivileged user on the file system holding `path`.
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, `statvfs` of the path; elsewhere, `None` (sysinfo's figure for the mount is used).
+#[cfg(unix)]
+fn free_bytes(path: &Path) -> Option<u64> {
+    let stat = nix::sys::statvfs::statvfs(path).ok()?;
+    #[allow(clippy::useless_conversion)] // the field types differ between platforms
+    let (blocks, size) = (
+        u64::from(stat.blocks_available()),
+        u64::from(stat.fragment_size()),
+    );
+    blocks.checked_mul(size)
+}
+
+/// See the Unix version.
+#[cfg(not(unix))]
+fn free_bytes(_path: &Path) -> Option<u64> {
+    None
 }
 
 /// The mount whose path is the longest prefix of `path` (component-wise, so `/data` does not
