@@ -235,3 +235,40 @@ fn help_documents_exit_codes() {
     let text = stdout(&llmcap(&["probe", "--help"]));
     assert!(text.contains("Exit codes"), "{text}");
 }
+
+#[test]
+fn a_hub_that_never_answers_is_bounded_by_the_download_timeout() {
+    // Accepts connections (the kernel queues them) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let home = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new(crate::common::llmcap_bin())
+        .args([
+            "probe",
+            "--skip-benchmark",
+            "--no-save",
+            "--quiet",
+            "--json",
+        ])
+        .args(["--download-timeout", "2"])
+        .env("HF_ENDPOINT", format!("http://127.0.0.1:{port}"))
+        .env("HF_HUB_CACHE", home.path().join("hub"))
+        .env("HOME", home.path())
+        .env_remove("HF_HOME")
+        .env_remove("HF_HUB_OFFLINE")
+        .env_remove("LLMCAP_MODEL_DIR")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let embedding = &report["embedding"];
+    assert_eq!(embedding["status"], "skip", "{embedding}");
+    let reason = embedding["reason"].as_str().unwrap();
+    assert!(reason.contains("did not finish within 2"), "{reason}");
+    assert!(
+        elapsed < std::time::Duration::from_secs(60),
+        "bounded by the flag: {elapsed:?}"
+    );
+    drop(silent);
+}

@@ -60,6 +60,11 @@ pub struct EmbedArgs {
     /// Seconds the embedding test may take before it is stopped (status `timeout`).
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub embedding_timeout: Option<Duration>,
+    /// Seconds the model's download (87 MiB, once, into the Hugging Face cache) may take
+    /// before it is stopped (status `skip`, with the fix); it is apart from
+    /// --embedding-timeout, which covers loading and encoding.
+    #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = parse_seconds)]
+    pub download_timeout: Option<Duration>,
     /// Do not run the embedding test (status `skip`).
     #[arg(long)]
     pub skip_embedding: bool,
@@ -112,6 +117,7 @@ impl EmbedOptions {
             model_dir: args.model_dir.clone(),
             offline: args.offline,
             timeout: args.embedding_timeout.unwrap_or(DEFAULT_TIMEOUT),
+            download_timeout: args.download_timeout.unwrap_or(DEFAULT_DOWNLOAD_TIMEOUT),
             skip: args
                 .skip_embedding
                 .then(|| "not run: --skip-embedding was given".to_owned()),
