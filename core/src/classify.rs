@@ -211,6 +211,9 @@ pub fn classify(machine: &Machine) -> Assessment {
     }
 
     let mut warnings = Vec::new();
+    // A metric already warned about for a phase (its minimum failed) is not warned about
+    // again for its recommended value.
+    let mut warned: Vec<(Phase, Metric)> = Vec::new();
     for requirement in REQUIREMENTS {
         let check = table_check(
             machine,
@@ -219,15 +222,20 @@ pub fn classify(machine: &Machine) -> Assessment {
             requirement.level,
         );
         for phase in requirement.phases {
-            if !check.pass && requirement.level == Level::Minimum && granted(&capabilities, *phase)
-            {
+            let key = (*phase, requirement.metric);
+            if !check.pass && granted(&capabilities, *phase) && !warned.contains(&key) {
+                let which = match requirement.level {
+                    Level::Recommended => "recommended",
+                    _ => "minimum",
+                };
                 warnings.push(format!(
-                    "{}: the guide's minimum {} is {}, this machine has {}",
+                    "{}: the guide's {which} {} is {}, this machine has {}",
                     phase.title(),
                     check.requirement,
                     check.required,
                     check.actual
                 ));
+                warned.push(key);
             }
             checks.entry(*phase).or_default().push(check.clone());
         }

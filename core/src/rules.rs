@@ -138,7 +138,8 @@ pub enum Level {
     Verdict,
     /// The guide's "Absolute Minimum" table: a failure is a warning.
     Minimum,
-    /// The guide's "Recommended" table: a failure is a note.
+    /// The guide's "Recommended" table: a failure is a warning too, unless the minimum for
+    /// the same metric already failed.
     Recommended,
 }
 

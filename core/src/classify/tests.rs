@@ -157,6 +157,31 @@ fn guide_tables_warn_but_never_change_the_verdict() {
 }
 
 #[test]
+fn recommended_values_warn_once_per_metric_and_phase() {
+    // E2 at full precision, on 2 cores and 25 GB of free disk: under the guide's minimum
+    // cores (4) and its recommended disk (30 GB) for E2.
+    let mut m = machine(20.0, 25.0, Some(1.0), None);
+    m.system.ram_gb = 32.0;
+    m.system.cpu_count = 2;
+    m.system.cpu_count_physical = Some(2);
+    let got = classify(&m);
+    assert!(got.capabilities.e2_full);
+    let e2: Vec<&String> = got
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("E2 (Fine-tuning - Full)"))
+        .collect();
+    assert!(
+        e2.iter()
+            .any(|w| w.contains("recommended free disk") && w.contains("30 GB")),
+        "{e2:?}"
+    );
+    let cores: Vec<_> = e2.iter().filter(|w| w.contains("cores")).collect();
+    assert_eq!(cores.len(), 1, "the minimum's warning only: {e2:?}");
+    assert!(cores[0].contains("minimum"), "{cores:?}");
+}
+
+#[test]
 fn overrides_replace_measured_values() {
     let m = machine(4.0, 8.0, Some(1.0), None);
     assert!(!classify(&m).capabilities.e0_e1);
