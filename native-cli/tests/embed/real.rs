@@ -101,3 +101,25 @@ fn a_tiny_timeout_is_a_timeout_and_returns_promptly() {
             .contains("E1 retrieval: the embedding model was too slow")
     );
 }
+
+#[test]
+fn a_folder_with_only_the_required_files_matches_too() {
+    // config.json, tokenizer.json and model.safetensors, as the help names them; no
+    // sentence_bert_config.json, so the model's own max_seq_length (256) applies.
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("model");
+    fs::create_dir_all(&dir).unwrap();
+    for file in ["config.json", "tokenizer.json"] {
+        fs::copy(real_model().join(file), dir.join(file)).unwrap();
+    }
+    link_or_copy(
+        &real_model().join("model.safetensors"),
+        &dir.join("model.safetensors"),
+    );
+    let run = check_dir(&dir, &[]);
+    assert_eq!(
+        run.result.status, "success",
+        "{:?}\n{}",
+        run.result.reason, run.stderr
+    );
+}

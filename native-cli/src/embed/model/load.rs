@@ -56,6 +56,11 @@ struct ConfigHead {
     model_type: Option<String>,
 }
 
+/// all-MiniLM-L6-v2's `max_seq_length`, from its `sentence_bert_config.json`: used when a
+/// folder holds only the required files, so that it encodes as sentence-transformers does
+/// rather than truncating at `max_position_embeddings` (512).
+const MODEL_MAX_SEQ_LENGTH: usize = 256;
+
 /// Reads and checks every file of the model in `dir`.
 pub fn load(dir: &Path) -> Result<Parts, ModelError> {
     let config_path = dir.join("config.json");
@@ -75,7 +80,9 @@ pub fn load(dir: &Path) -> Result<Parts, ModelError> {
     } else {
         SentenceBertConfig::default()
     };
-    let max_seq_length = st.max_seq_length.unwrap_or(config.max_position_embeddings);
+    let max_seq_length = st
+        .max_seq_length
+        .unwrap_or(MODEL_MAX_SEQ_LENGTH.min(config.max_position_embeddings));
     if !(2..=config.max_position_embeddings).contains(&max_seq_length) {
         return Err(ModelError::new(
             &st_path,
