@@ -212,6 +212,29 @@ pub fn human(report: &Report, assessment: &Assessment, rec: &Recommendations) ->
     }
 
     let _ = writeln!(out, "\nWhat to install");
+    if report.capabilities.prerequisites {
+        install(&mut out, rec);
+    } else {
+        nothing_to_install(&mut out, assessment);
+    }
+
+    let warnings: Vec<&String> = report
+        .warnings
+        .iter()
+        .chain(assessment.warnings.iter())
+        .collect();
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings");
+        for warning in warnings {
+            let _ = writeln!(out, "  ! {warning}");
+        }
+    }
+    let _ = writeln!(out, "\n{}", conclusion(report));
+    out
+}
+
+/// The model to run, how to install it, and the training settings.
+fn install(out: &mut String, rec: &Recommendations) {
     match &rec.quantization {
         Some(q) => {
             let _ = writeln!(
@@ -265,20 +288,25 @@ pub fn human(report: &Report, assessment: &Assessment, rec: &Recommendations) ->
     for note in &rec.notes {
         let _ = writeln!(out, "  Note: {note}");
     }
+}
 
-    let warnings: Vec<&String> = report
-        .warnings
-        .iter()
-        .chain(assessment.warnings.iter())
+/// A machine that cannot run even the prerequisites has nothing to install yet: a model's
+/// download would not even fit, and what fits is decided by the next probe.
+fn nothing_to_install(out: &mut String, assessment: &Assessment) {
+    let missing: Vec<String> = assessment
+        .checks
+        .get(&Phase::Prerequisites)
+        .into_iter()
+        .flatten()
+        .filter(|c| c.level == Level::Verdict && !c.pass)
+        .map(|c| format!("{} {} (has {})", c.requirement, c.required, c.actual))
         .collect();
-    if !warnings.is_empty() {
-        let _ = writeln!(out, "\nWarnings");
-        for warning in warnings {
-            let _ = writeln!(out, "  ! {warning}");
-        }
-    }
-    let _ = writeln!(out, "\n{}", conclusion(report));
-    out
+    let _ = writeln!(
+        out,
+        "  Nothing yet: this machine cannot run even the prerequisites ({}). Free that first, \
+         then run llmcap probe again: the model to install follows from its new measurements.",
+        missing.join(", ")
+    );
 }
 
 fn round1(v: f64) -> f64 {
@@ -287,4 +315,33 @@ fn round1(v: f64) -> f64 {
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use llmcap_core::classify::classify;
+    use llmcap_core::recommend::{Settings, recommend};
+    use llmcap_core::report::parse_report;
+
+    const EPYC: &str = include_str!("../../tests/fixtures/seed-reports/epyc-2core.json");
+
+    fn human_of(text: &str) -> String {
+        let report = parse_report("r.json", text.as_bytes()).unwrap();
+        let assessment = classify(&report.machine);
+        let rec = recommend(&report.machine, &Settings::default());
+        human(&report, &assessment, &rec)
+    }
+
+    #[test]
+    fn a_machine_that_cannot_run_the_prerequisites_is_told_to_free_space_not_to_pull() {
+        let full = human_of(EPYC);
+        assert!(full.contains("ollama pull"), "{full}");
+        let no_disk = EPYC.replace("\"disk_free_gb\": 70.82", "\"disk_free_gb\": 0.5");
+        assert_ne!(no_disk, EPYC);
+        let text =
+            human_of(&no_disk.replace("\"prerequisites\": true", "\"prerequisites\": false"));
+        assert!(text.contains("Nothing yet: this machine cannot run even the prerequisites (free disk ≥ 5 GB (has 0.5 GB))"), "{text}");
+        assert!(!text.contains("ollama pull"), "{text}");
+    }
 }
