@@ -145,7 +145,7 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
         _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 86400"
+            "{text:?} is not a number of seconds more than 0 and at most 86400"
         )),
     }
 }
@@ -153,7 +153,7 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() && (0.0..=1e7).contains(&v) => Ok(v),
-        _ => Err(format!("{text:?} is not a number of GB ≥ 0")),
+        _ => Err(format!("{text:?} is not a number of GB from 0 to 10000000")),
     }
 }
 
