@@ -5,7 +5,7 @@ use super::EMBEDDING_MODEL;
 use super::output::{Assignment, Excluded, Experiment, MachineRow, TierEntry, Tiers};
 use super::tiers::{Tier, TierRule, grants, guide_gpu_memory_gb, tier_rule};
 use crate::recommend::{QUANT_LEVELS, Settings, recommend};
-use crate::report::{Report, Tool, show_number};
+use crate::report::{Embedding, EmbeddingStatus, Report, Tool, show_number};
 use crate::rules::{PHASE_RULES, Phase};
 use std::borrow::Cow;
 
@@ -39,6 +39,8 @@ pub(crate) struct Member<'a> {
     pub accumulation: u32,
     /// The program that wrote the report; `None` for the guide's script.
     pub tool: Option<Tool>,
+    /// How its embedding test went, when it failed or timed out: E1 on it is in doubt.
+    pub embedding_problem: Option<String>,
 }
 
 impl<'a> Member<'a> {
@@ -60,6 +62,7 @@ impl<'a> Member<'a> {
             batch_size: rec.batch.batch_size,
             accumulation: rec.batch.gradient_accumulation_steps,
             tool: report.tool,
+            embedding_problem: embedding_problem(machine.embedding.as_ref()),
         }
     }
 
@@ -195,6 +198,21 @@ fn exclusion_reason(m: &Member<'_>) -> String {
 }
 
 /// The table's own copy of an Ollama tag, so that a fleet shares a handful of strings.
+/// "failed: reason" or "timed out: reason" for an embedding test that did; `None` otherwise
+/// (a skipped test says nothing about the machine).
+fn embedding_problem(embedding: Option<&Embedding>) -> Option<String> {
+    let embedding = embedding?;
+    let what = match embedding.status {
+        EmbeddingStatus::Fail => "failed",
+        EmbeddingStatus::Timeout => "timed out",
+        EmbeddingStatus::Success | EmbeddingStatus::Skip => return None,
+    };
+    Some(match &embedding.reason {
+        Some(reason) => format!("{what}: {}", crate::report::show_text(reason)),
+        None => what.to_owned(),
+    })
+}
+
 fn shared_tag(tag: String) -> Cow<'static, str> {
     QUANT_LEVELS
         .iter()

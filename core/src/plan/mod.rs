@@ -15,6 +15,7 @@
 //! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
 //! | newest per host | for each hostname the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
 //! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |
+//! | E1 doubts | a machine given an E1 task whose report's embedding test failed or timed out gets a warning; the assignment itself follows the guide's verdict, which does not read that test |
 //! | versions | each of [`Plan::machines`] names the program that wrote its report (`tool`: name, version, target; `null` for the guide's script); kept reports from more than one program or version give one warning naming each with its machines, newest llmcap first |
 //!
 //! # Strategies
@@ -176,7 +177,9 @@ pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
         Strategy::Seed => seed::plan(&fleet, options),
         Strategy::Balanced => balanced::plan(&fleet, options),
     };
+    let doubts = e1_doubts(&fleet, &phases);
     warnings.extend(phases.warnings);
+    warnings.extend(doubts);
     Plan {
         phase1: phases.phase1,
         phase2: phases.phase2,
@@ -191,6 +194,40 @@ pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
         replaced: intake.replaced,
         warnings,
     }
+}
+
+/// One warning per machine given an E1 task although its embedding test failed or timed out:
+/// the plan follows the guide's verdict, which does not look at that test, so the user is
+/// told where E1 may not run.
+fn e1_doubts(fleet: &machines::Fleet<'_>, phases: &Phases) -> Vec<String> {
+    let problems: std::collections::HashMap<&str, &str> = fleet
+        .members
+        .iter()
+        .filter_map(|m| Some((m.hostname(), m.embedding_problem.as_deref()?)))
+        .collect();
+    if problems.is_empty() {
+        return Vec::new();
+    }
+    let mut hosts: Vec<&str> = phases
+        .phase1
+        .iter()
+        .chain(&phases.phase2)
+        .chain(&phases.phase3)
+        .filter(|a| a.tasks.iter().any(|t| t.starts_with("e1")))
+        .map(|a| a.machine.as_str())
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+        .into_iter()
+        .filter_map(|host| {
+            let problem = problems.get(host)?;
+            Some(format!(
+                "{host}: assigned E1 retrieval, but its embedding test {problem}; fix that and \
+                 probe it again, or move its E1 work elsewhere"
+            ))
+        })
+        .collect()
 }
 
 /// The phases a strategy fills, and what it warns about.

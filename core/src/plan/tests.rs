@@ -405,3 +405,28 @@ fn folders_never_reach_the_plan() {
     assert_eq!(plan_json(&via_paths), plan_json(&via_names));
     assert!(!plan_json(&via_paths).contains("home"));
 }
+
+#[test]
+fn e1_on_a_machine_whose_embedding_test_failed_is_warned_about() {
+    let with_embedding = |host: &str, status: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&report(host, 8.0, E0, Some(10.0), None, T)).unwrap();
+        v["embedding"] = json!({"status": status, "reason": "model output does not match"});
+        v.to_string()
+    };
+    let plan = balanced(&[
+        ("a.json", with_embedding("a", "fail")),
+        ("b.json", with_embedding("b", "skip")),
+        ("c.json", with_embedding("c", "success")),
+    ]);
+    let doubts: Vec<&String> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.contains("assigned E1 retrieval"))
+        .collect();
+    assert_eq!(doubts.len(), 1, "{:?}", plan.warnings);
+    assert!(
+        doubts[0].starts_with("a: assigned E1 retrieval, but its embedding test failed: "),
+        "{doubts:?}"
+    );
+}
