@@ -183,11 +183,7 @@ pub fn human(report: &Report, assessment: &Assessment, rec: &Recommendations) ->
         {
             vec!["E2 runs at full precision instead".to_owned()]
         } else {
-            assessment.checks[&phase]
-                .iter()
-                .filter(|c| c.level == Level::Verdict && !c.pass)
-                .map(|c| format!("{} {}, needs {}", c.requirement, c.actual, c.required))
-                .collect()
+            failed_verdict_checks(assessment, phase)
         };
         let why = if failed.is_empty() {
             String::new()
@@ -293,20 +289,25 @@ fn install(out: &mut String, rec: &Recommendations) {
 /// A machine that cannot run even the prerequisites has nothing to install yet: a model's
 /// download would not even fit, and what fits is decided by the next probe.
 fn nothing_to_install(out: &mut String, assessment: &Assessment) {
-    let missing: Vec<String> = assessment
-        .checks
-        .get(&Phase::Prerequisites)
-        .into_iter()
-        .flatten()
-        .filter(|c| c.level == Level::Verdict && !c.pass)
-        .map(|c| format!("{} {} (has {})", c.requirement, c.required, c.actual))
-        .collect();
+    let missing = failed_verdict_checks(assessment, Phase::Prerequisites);
     let _ = writeln!(
         out,
         "  Nothing yet: this machine cannot run even the prerequisites ({}). Free that first, \
          then run llmcap probe again: the model to install follows from its new measurements.",
-        missing.join(", ")
+        missing.join("; ")
     );
+}
+
+/// The verdict's checks that a phase failed, each as "free disk 0.5 GB, needs ≥ 5 GB".
+fn failed_verdict_checks(assessment: &Assessment, phase: Phase) -> Vec<String> {
+    assessment
+        .checks
+        .get(&phase)
+        .into_iter()
+        .flatten()
+        .filter(|c| c.level == Level::Verdict && !c.pass)
+        .map(|c| format!("{} {}, needs {}", c.requirement, c.actual, c.required))
+        .collect()
 }
 
 fn round1(v: f64) -> f64 {
@@ -341,7 +342,7 @@ mod tests {
         assert_ne!(no_disk, EPYC);
         let text =
             human_of(&no_disk.replace("\"prerequisites\": true", "\"prerequisites\": false"));
-        assert!(text.contains("Nothing yet: this machine cannot run even the prerequisites (free disk ≥ 5 GB (has 0.5 GB))"), "{text}");
+        assert!(text.contains("Nothing yet: this machine cannot run even the prerequisites (free disk 0.5 GB, needs ≥ 5 GB)"), "{text}");
         assert!(!text.contains("ollama pull"), "{text}");
     }
 }
