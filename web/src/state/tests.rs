@@ -18,6 +18,16 @@ fn examples() -> AppState {
     state
 }
 
+/// The fleet row of `host`; the test fails when there is none.
+fn row_of<'a>(state: &'a AppState, host: &str) -> &'a FleetRow {
+    state
+        .fleet
+        .rows
+        .iter()
+        .find(|r| r.host() == host)
+        .unwrap_or_else(|| panic!("no row for {host}"))
+}
+
 fn hosts(state: &AppState) -> Vec<&str> {
     state.fleet.rows.iter().map(|r| r.host()).collect()
 }
@@ -113,22 +123,24 @@ fn the_example_fleet_loads_every_machine_with_its_verdict() {
             "old-thinkpad"
         ]
     );
-    let row = |host: &str| state.fleet.rows.iter().find(|r| r.host() == host).unwrap();
-    assert_eq!(row("lab-pi").tier, Some(1));
-    assert_eq!(row("old-thinkpad").tier, Some(2));
-    assert_eq!(row("mac-m2").tier, Some(2));
-    assert_eq!(row("gpu-desktop").tier, Some(3));
-    assert_eq!(row("mac-m2").embedding(), Some(EmbeddingStatus::Skip));
+    assert_eq!(row_of(&state, "lab-pi").tier, Some(1));
+    assert_eq!(row_of(&state, "old-thinkpad").tier, Some(2));
+    assert_eq!(row_of(&state, "mac-m2").tier, Some(2));
+    assert_eq!(row_of(&state, "gpu-desktop").tier, Some(3));
     assert_eq!(
-        row("cloud-epyc").embedding(),
+        row_of(&state, "mac-m2").embedding(),
+        Some(EmbeddingStatus::Skip)
+    );
+    assert_eq!(
+        row_of(&state, "cloud-epyc").embedding(),
         None,
         "the guide's reports have no test"
     );
     assert!(
-        row("cloud-epyc").gflops().unwrap().1,
+        row_of(&state, "cloud-epyc").gflops().unwrap().1,
         "estimated from the guide's time"
     );
-    assert_eq!(row("gpu-desktop").gflops(), Some((310.4, false)));
+    assert_eq!(row_of(&state, "gpu-desktop").gflops(), Some((310.4, false)));
 }
 
 #[test]
@@ -142,12 +154,7 @@ fn what_if_uses_cores_classify_and_changes_the_plan() {
         host: "old-thinkpad".into(),
         overrides,
     });
-    let row = state
-        .fleet
-        .rows
-        .iter()
-        .find(|r| r.host() == "old-thinkpad")
-        .unwrap();
+    let row = row_of(&state, "old-thinkpad");
     let expected = classify(&row.measured.machine.with_overrides(&overrides)).capabilities;
     assert_eq!(row.report.capabilities, expected);
     assert_eq!(row.tier, None);
@@ -168,12 +175,7 @@ fn what_if_uses_cores_classify_and_changes_the_plan() {
         overrides: Overrides::default(),
     });
     assert!(state.overrides.is_empty());
-    let row = state
-        .fleet
-        .rows
-        .iter()
-        .find(|r| r.host() == "old-thinkpad")
-        .unwrap();
+    let row = row_of(&state, "old-thinkpad");
     assert_eq!(row.tier, Some(2));
     assert!(planned(&state).contains(&"old-thinkpad".to_owned()));
 }
@@ -212,13 +214,7 @@ fn selection_follows_the_fleet_and_clear_forgets_everything() {
     let mut state = examples();
     state.apply(Action::Select(Some("mac-m2".into())));
     assert_eq!(state.selected_row().unwrap().host(), "mac-m2");
-    let id = state
-        .fleet
-        .rows
-        .iter()
-        .find(|r| r.host() == "mac-m2")
-        .unwrap()
-        .file_id;
+    let id = row_of(&state, "mac-m2").file_id;
     state.apply(Action::Remove(id));
     assert_eq!(state.selected, None, "a removed machine cannot stay open");
 
