@@ -125,7 +125,7 @@ fn fleet(n: usize) -> Vec<(String, Vec<u8>)> {
                 capabilities: assessment.capabilities,
                 warnings: Vec::new(),
             };
-            let text = serde_json::to_vec_pretty(&report.to_raw()).expect("serializable");
+            let text = serde_json::to_vec_pretty(&report).expect("serializable");
             (format!("capability_report_{i:06}.json"), text)
         })
         .collect()

@@ -44,7 +44,7 @@ pub struct Assessment {
 impl Assessment {
     /// Whether the verdict grants `phase`.
     pub fn grants(&self, phase: Phase) -> bool {
-        granted(&self.capabilities, phase)
+        self.capabilities.grants(phase)
     }
 
     /// The checks keyed by the phase's wire name, as a report stores them.
@@ -121,24 +121,6 @@ impl Machine {
     }
 }
 
-fn granted(capabilities: &Capabilities, phase: Phase) -> bool {
-    match phase {
-        Phase::Prerequisites => capabilities.prerequisites,
-        Phase::E0E1 => capabilities.e0_e1,
-        Phase::E2Full => capabilities.e2_full,
-        Phase::E2Quantized => capabilities.e2_quantized,
-    }
-}
-
-fn grant(capabilities: &mut Capabilities, phase: Phase) {
-    match phase {
-        Phase::Prerequisites => capabilities.prerequisites = true,
-        Phase::E0E1 => capabilities.e0_e1 = true,
-        Phase::E2Full => capabilities.e2_full = true,
-        Phase::E2Quantized => capabilities.e2_quantized = true,
-    }
-}
-
 const VERDICT_SOURCE: &str = "guide: test_capability.py determine_capability";
 
 fn gb(value: f64) -> String {
@@ -158,7 +140,7 @@ pub fn classify(machine: &Machine) -> Assessment {
     for rule in PHASE_RULES {
         let ram_ok = ram >= rule.min_ram_available_gb;
         let disk_ok = disk >= rule.min_disk_free_gb;
-        let blocked = rule.unless.filter(|other| granted(&capabilities, *other));
+        let blocked = rule.unless.filter(|other| capabilities.grants(*other));
         let phase_checks = checks.entry(rule.phase).or_default();
         phase_checks.push(Check {
             requirement: "available RAM".to_owned(),
@@ -187,7 +169,7 @@ pub fn classify(machine: &Machine) -> Assessment {
             });
         }
         if ram_ok && disk_ok && blocked.is_none() {
-            grant(&mut capabilities, rule.phase);
+            capabilities.grant(rule.phase);
             if let Some(line) = rule.recommendation {
                 capabilities.model_recommendations.push(line.to_owned());
             }
@@ -203,11 +185,11 @@ pub fn classify(machine: &Machine) -> Assessment {
     }
 
     if let Some(gpu_type) = &system.gpu_type
-        && let Some((_, line)) = GPU_RECOMMENDATIONS
+        && let Some(gpu) = GPU_RECOMMENDATIONS
             .iter()
-            .find(|(wire, _)| *wire == gpu_type.as_str())
+            .find(|g| g.gpu_type == gpu_type.as_str())
     {
-        capabilities.model_recommendations.push((*line).to_owned());
+        capabilities.model_recommendations.push(gpu.line.to_owned());
     }
 
     let mut warnings = Vec::new();
@@ -223,7 +205,7 @@ pub fn classify(machine: &Machine) -> Assessment {
         );
         for phase in requirement.phases {
             let key = (*phase, requirement.metric);
-            if !check.pass && granted(&capabilities, *phase) && !warned.contains(&key) {
+            if !check.pass && capabilities.grants(*phase) && !warned.contains(&key) {
                 let which = match requirement.level {
                     Level::Recommended => "recommended",
                     _ => "minimum",

@@ -9,7 +9,9 @@
 #![warn(missing_docs)]
 
 pub mod classify;
+pub mod document;
 pub mod export;
+pub mod num;
 pub mod plan;
 pub mod recommend;
 pub mod report;
@@ -19,7 +21,8 @@ pub mod rules;
 mod test_support;
 
 pub use classify::{Assessment, Check, Overrides, classify};
+pub use document::{Document, document};
 pub use plan::{Plan, PlanOptions, ReportFile, Strategy, plan_files, plan_json, render_text};
 pub use recommend::{Recommendations, Settings, recommend};
 pub use report::{Machine, Report, ReportError, SCHEMA_VERSION, parse_report};
-pub use rules::Phase;
+pub use report::Phase;

@@ -106,9 +106,32 @@ pub const QUANT_LEVELS: &[QuantLevel] = &[
     },
 ];
 
+/// A row of the guide's "Batch Size Adjustment": below this much training memory, this
+/// batch size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchRule {
+    /// Training memory below which the row applies, GiB.
+    pub below_gb: f64,
+    /// Per-step batch size.
+    pub batch_size: u32,
+}
+
 /// Batch size by training memory: the guide's "Batch Size Adjustment" (`< 8` → 1, `< 16` →
 /// 2, else 4).
-pub const BATCH_SIZES: &[(f64, u32)] = &[(8.0, 1), (16.0, 2), (f64::INFINITY, 4)];
+pub const BATCH_SIZES: &[BatchRule] = &[
+    BatchRule {
+        below_gb: 8.0,
+        batch_size: 1,
+    },
+    BatchRule {
+        below_gb: 16.0,
+        batch_size: 2,
+    },
+    BatchRule {
+        below_gb: f64::INFINITY,
+        batch_size: 4,
+    },
+];
 
 /// Effective batch size that gradient accumulation aims for when none is given. The guide
 /// leaves `desired_batch_size` open; 16 is a common fine-tuning batch for a 4B model.
@@ -128,44 +151,51 @@ pub struct MachineType {
     pub experiments: String,
 }
 
-/// Machine types by total RAM, GiB: a type applies from its bound up to the next one.
-pub const MACHINE_TYPES: &[(f64, [&str; 4])] = &[
-    (
-        0.0,
-        [
-            "Raspberry Pi / SBC (2-4GB RAM)",
-            "Data generation, embedding computation",
-            "None (embeddings only)",
-            "Prerequisites only",
-        ],
-    ),
-    (
-        4.0,
-        [
-            "Old Desktop/Laptop (4-8GB RAM)",
-            "Parameter search, retrieval testing",
-            "Phi-3 Q4 quantized",
-            "P1-P3, E0 (subset), E1 (subset)",
-        ],
-    ),
-    (
-        8.0,
-        [
-            "Modern Laptop (8-16GB RAM)",
-            "Full retrieval, quantized fine-tuning",
-            "Phi-3 Q4 or Q8",
-            "All except full E2",
-        ],
-    ),
-    (
-        16.0,
-        [
-            "Desktop with GPU (16+ GB RAM)",
-            "Full experiments, fine-tuning",
-            "Phi-3 full precision",
-            "All experiments",
-        ],
-    ),
+/// A row of the guide's "Recommended Setup by Machine Type", from the total RAM it starts at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MachineTypeRule {
+    /// Total RAM from which the type applies, GiB (up to the next row's).
+    pub from_ram_gb: f64,
+    /// The guide's heading.
+    pub name: &'static str,
+    /// Role.
+    pub role: &'static str,
+    /// Model.
+    pub model: &'static str,
+    /// Experiments.
+    pub experiments: &'static str,
+}
+
+/// Machine types by total RAM, lowest first.
+pub const MACHINE_TYPES: &[MachineTypeRule] = &[
+    MachineTypeRule {
+        from_ram_gb: 0.0,
+        name: "Raspberry Pi / SBC (2-4GB RAM)",
+        role: "Data generation, embedding computation",
+        model: "None (embeddings only)",
+        experiments: "Prerequisites only",
+    },
+    MachineTypeRule {
+        from_ram_gb: 4.0,
+        name: "Old Desktop/Laptop (4-8GB RAM)",
+        role: "Parameter search, retrieval testing",
+        model: "Phi-3 Q4 quantized",
+        experiments: "P1-P3, E0 (subset), E1 (subset)",
+    },
+    MachineTypeRule {
+        from_ram_gb: 8.0,
+        name: "Modern Laptop (8-16GB RAM)",
+        role: "Full retrieval, quantized fine-tuning",
+        model: "Phi-3 Q4 or Q8",
+        experiments: "All except full E2",
+    },
+    MachineTypeRule {
+        from_ram_gb: 16.0,
+        name: "Desktop with GPU (16+ GB RAM)",
+        role: "Full experiments, fine-tuning",
+        model: "Phi-3 full precision",
+        experiments: "All experiments",
+    },
 ];
 
 /// The branch of the guide's "Quick Decision Tree" a machine takes.
@@ -180,37 +210,62 @@ pub struct DecisionBranch {
     pub advice: String,
 }
 
-/// The decision tree: (step, condition, advice, upper bound of total RAM in GiB, inclusive).
-/// `RAM < 4GB` excludes 4; `RAM 8-16GB` includes 16, since the next step says `> 16GB`.
-pub const DECISION_TREE: &[(u8, &str, &str, f64, bool)] = &[
-    (
-        2,
-        "RAM < 4GB",
-        "Only prerequisites with embeddings",
-        4.0,
-        false,
-    ),
-    (
-        3,
-        "RAM 4-8GB",
-        "Prerequisites + E0/E1 with Q4 models",
-        8.0,
-        false,
-    ),
-    (
-        4,
-        "RAM 8-16GB",
-        "All experiments with Q4/Q8 models",
-        16.0,
-        true,
-    ),
-    (
-        5,
-        "RAM > 16GB",
-        "All experiments at full precision",
-        f64::INFINITY,
-        true,
-    ),
+/// A step of the guide's "Quick Decision Tree", taken up to a total RAM.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecisionStep {
+    /// The step's number in the guide (2-5).
+    pub step: u8,
+    /// Its condition.
+    pub condition: &'static str,
+    /// Its advice.
+    pub advice: &'static str,
+    /// The total RAM up to which the step is taken, GiB.
+    pub up_to_ram_gb: f64,
+    /// Whether `up_to_ram_gb` itself takes the step.
+    pub inclusive: bool,
+}
+
+impl DecisionStep {
+    fn takes(&self, ram_gb: f64) -> bool {
+        if self.inclusive {
+            ram_gb <= self.up_to_ram_gb
+        } else {
+            ram_gb < self.up_to_ram_gb
+        }
+    }
+}
+
+/// The decision tree. `RAM < 4GB` excludes 4; `RAM 8-16GB` includes 16, since the next step
+/// says `> 16GB`.
+pub const DECISION_TREE: &[DecisionStep] = &[
+    DecisionStep {
+        step: 2,
+        condition: "RAM < 4GB",
+        advice: "Only prerequisites with embeddings",
+        up_to_ram_gb: 4.0,
+        inclusive: false,
+    },
+    DecisionStep {
+        step: 3,
+        condition: "RAM 4-8GB",
+        advice: "Prerequisites + E0/E1 with Q4 models",
+        up_to_ram_gb: 8.0,
+        inclusive: false,
+    },
+    DecisionStep {
+        step: 4,
+        condition: "RAM 8-16GB",
+        advice: "All experiments with Q4/Q8 models",
+        up_to_ram_gb: 16.0,
+        inclusive: true,
+    },
+    DecisionStep {
+        step: 5,
+        condition: "RAM > 16GB",
+        advice: "All experiments at full precision",
+        up_to_ram_gb: f64::INFINITY,
+        inclusive: true,
+    },
 ];
 
 /// The chosen quantization level and why.
@@ -454,8 +509,8 @@ fn batch_plan(machine: &Machine, target: u32) -> BatchPlan {
     let (memory_gb, basis) = training_memory(machine);
     let batch_size = BATCH_SIZES
         .iter()
-        .find(|(below, _)| memory_gb < *below)
-        .map_or(1, |(_, size)| *size);
+        .find(|rule| memory_gb < rule.below_gb)
+        .map_or(1, |rule| rule.batch_size);
     BatchPlan {
         batch_size,
         gradient_accumulation_steps: (target / batch_size).max(1),
@@ -469,32 +524,25 @@ fn machine_type(ram_gb: f64) -> MachineType {
     let row = MACHINE_TYPES
         .iter()
         .rev()
-        .find(|(from, _)| ram_gb >= *from)
+        .find(|row| ram_gb >= row.from_ram_gb)
         .unwrap_or(&MACHINE_TYPES[0]);
-    let [name, role, model, experiments] = row.1;
     MachineType {
-        name: name.to_owned(),
-        role: role.to_owned(),
-        model: model.to_owned(),
-        experiments: experiments.to_owned(),
+        name: row.name.to_owned(),
+        role: row.role.to_owned(),
+        model: row.model.to_owned(),
+        experiments: row.experiments.to_owned(),
     }
 }
 
 fn decision_branch(ram_gb: f64) -> DecisionBranch {
     let row = DECISION_TREE
         .iter()
-        .find(|(_, _, _, upper, inclusive)| {
-            if *inclusive {
-                ram_gb <= *upper
-            } else {
-                ram_gb < *upper
-            }
-        })
+        .find(|step| step.takes(ram_gb))
         .unwrap_or(&DECISION_TREE[DECISION_TREE.len() - 1]);
     DecisionBranch {
-        step: row.0,
-        condition: row.1.to_owned(),
-        advice: row.2.to_owned(),
+        step: row.step,
+        condition: row.condition.to_owned(),
+        advice: row.advice.to_owned(),
     }
 }
 

@@ -4,62 +4,11 @@
 //! [`classify`](crate::classify::classify) evaluates these tables in one loop and records a
 //! [`Check`](crate::classify::Check) for every row, so each verdict explains itself.
 
+pub use crate::report::Phase;
 use serde::Serialize;
-use std::fmt;
 
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
-
-/// A phase of the research programme, as the guide's verdict names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// P1-P3.
-    Prerequisites,
-    /// E0 parameter optimisation and E1 retrieval.
-    E0E1,
-    /// E2 fine-tuning at full precision.
-    E2Full,
-    /// E2 fine-tuning with a quantized model.
-    E2Quantized,
-}
-
-impl Phase {
-    /// All phases, in the guide's order.
-    pub const ALL: [Phase; 4] = [
-        Phase::Prerequisites,
-        Phase::E0E1,
-        Phase::E2Full,
-        Phase::E2Quantized,
-    ];
-
-    /// The key the guide's `capabilities` object uses.
-    pub fn key(self) -> &'static str {
-        match self {
-            Phase::Prerequisites => "prerequisites",
-            Phase::E0E1 => "e0_e1",
-            Phase::E2Full => "e2_full",
-            Phase::E2Quantized => "e2_quantized",
-        }
-    }
-
-    /// The guide's report label.
-    pub fn title(self) -> &'static str {
-        match self {
-            Phase::Prerequisites => "Prerequisites (P1-P3)",
-            Phase::E0E1 => "E0-E1 (Optimization/Retrieval)",
-            Phase::E2Full => "E2 (Fine-tuning - Full)",
-            Phase::E2Quantized => "E2 (Fine-tuning - Quantized)",
-        }
-    }
-}
-
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
 
 /// One rule of the guide's verdict: the phase is granted when available RAM and free disk
 /// both reach the thresholds (and, for `unless`, the other phase was not granted).
@@ -123,10 +72,25 @@ pub const SLOW_CPU_SECONDS: f64 = 10.0;
 /// The note the guide writes for a slow CPU.
 pub const SLOW_CPU_NOTE: &str = "Slow CPU - expect longer runtimes";
 
+/// A line the guide's verdict adds for a kind of GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GpuLine {
+    /// The report's `gpu_type`.
+    pub gpu_type: &'static str,
+    /// The line added to `model_recommendations`.
+    pub line: &'static str,
+}
+
 /// The guide's GPU recommendation lines, appended after the phase lines.
-pub const GPU_RECOMMENDATIONS: &[(&str, &str)] = &[
-    ("nvidia", "Consider using GGML/GGUF formats"),
-    ("apple_silicon", "Use MLX for optimal performance"),
+pub const GPU_RECOMMENDATIONS: &[GpuLine] = &[
+    GpuLine {
+        gpu_type: "nvidia",
+        line: "Consider using GGML/GGUF formats",
+    },
+    GpuLine {
+        gpu_type: "apple_silicon",
+        line: "Use MLX for optimal performance",
+    },
 ];
 
 /// How much a check counts.

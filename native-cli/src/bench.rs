@@ -5,7 +5,8 @@
 //! over every core (ndarray's own `dot` stops at four threads) and is already in the binary
 //! for the embedding model.
 
-use llmcap_core::report::Benchmark;
+use llmcap_core::num::{median, round2, round6};
+use llmcap_core::report::{Benchmark, BenchmarkStatus};
 use ndarray::Array2;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -63,12 +64,13 @@ pub fn run(options: &BenchOptions) -> Benchmark {
             break;
         }
     }
-    let round = median(&mut rounds);
-    let single = median(&mut products);
+    let round = median(&mut rounds).unwrap_or(f64::NAN);
+    let single = median(&mut products).unwrap_or(f64::NAN);
     let flops = 2.0 * (n as f64).powi(3);
     let guide_time = GUIDE_ROUNDS * round;
     Benchmark {
         matrix_mult_time: Some(round2(guide_time)),
+        status: BenchmarkStatus::Success,
         operations_per_second: Some(round2(GUIDE_ROUNDS / guide_time)),
         gflops: Some(round2(flops / single / 1e9)),
         seconds_per_product_median: Some(round6(single)),
@@ -113,25 +115,6 @@ fn multiply_into(a: &Array2<f64>, b: &Array2<f64>, c: &mut Array2<f64>) {
             gemm::Parallelism::Rayon(0),
         );
     }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        len if len % 2 == 1 => values[len / 2],
-        len => (values[len / 2 - 1] + values[len / 2]) / 2.0,
-    }
-}
-
-/// Rounds as Python's `round(x, 2)` does: to the nearest representable two-decimal value,
-/// ties to even on the exact binary value (Rust's formatting rounds the same way).
-pub fn round2(value: f64) -> f64 {
-    format!("{value:.2}").parse().unwrap_or(value)
-}
-
-fn round6(value: f64) -> f64 {
-    format!("{value:.6}").parse().unwrap_or(value)
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use crate::out;
 use crate::report_io::{self, InputFile};
 use llmcap_core::classify::{Check, Overrides, classify};
 use llmcap_core::recommend::{Recommendations, Settings, recommend};
-use llmcap_core::report::wire::RawCapabilities;
 use llmcap_core::report::{Capabilities, Report};
 use llmcap_core::rules::Phase;
 use serde::Serialize;
@@ -25,8 +24,8 @@ enum Outcome {
 struct Evaluated {
     file: String,
     hostname: String,
-    capabilities: RawCapabilities,
-    stored_capabilities: RawCapabilities,
+    capabilities: Capabilities,
+    stored_capabilities: Capabilities,
     differences: Vec<String>,
     checks: BTreeMap<String, Vec<Check>>,
     warnings: Vec<String>,
@@ -97,21 +96,12 @@ fn evaluate(
     Evaluated {
         file,
         hostname: report.hostname.to_string(),
-        capabilities: RawCapabilities::from(&assessment.capabilities),
-        stored_capabilities: RawCapabilities::from(&report.capabilities),
+        stored_capabilities: report.capabilities.clone(),
         differences: differences(&report.capabilities, &assessment.capabilities),
+        capabilities: assessment.capabilities.clone(),
         checks: assessment.checks_by_key(),
         warnings: assessment.warnings.clone(),
         recommendations: recommend(&machine, settings),
-    }
-}
-
-fn flag(c: &Capabilities, phase: Phase) -> bool {
-    match phase {
-        Phase::Prerequisites => c.prerequisites,
-        Phase::E0E1 => c.e0_e1,
-        Phase::E2Full => c.e2_full,
-        Phase::E2Quantized => c.e2_quantized,
     }
 }
 
@@ -119,13 +109,13 @@ fn flag(c: &Capabilities, phase: Phase) -> bool {
 fn differences(stored: &Capabilities, now: &Capabilities) -> Vec<String> {
     let mut lines: Vec<String> = Phase::ALL
         .iter()
-        .filter(|p| flag(stored, **p) != flag(now, **p))
+        .filter(|p| stored.grants(**p) != now.grants(**p))
         .map(|p| {
             format!(
                 "{}: stored {}, now {}",
                 p.key(),
-                flag(stored, *p),
-                flag(now, *p)
+                stored.grants(*p),
+                now.grants(*p)
             )
         })
         .collect();

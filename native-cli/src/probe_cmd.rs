@@ -6,8 +6,8 @@ use crate::embed::EmbedOptions;
 use crate::probe::{self, ProbeOptions};
 use crate::progress::Progress;
 use crate::{out, render, report_io};
-use llmcap_core::classify::classify;
-use llmcap_core::recommend::{Settings, recommend};
+use llmcap_core::document::{document, sheet};
+use llmcap_core::recommend::Settings;
 use llmcap_core::report::Hostname;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -57,14 +57,11 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
     progress.finish();
 
     let report = probe::assemble(measurements, options.hostname.clone());
-    let assessment = classify(&report.machine);
-    let recommendations = recommend(
-        &report.machine,
-        &Settings {
-            target_batch_size: args.target_batch_size,
-        },
-    );
-    let json = report_io::to_json(&report_io::document(&report, &assessment, &recommendations))?;
+    let settings = Settings {
+        target_batch_size: args.target_batch_size,
+    };
+    let document = document(&report, &settings);
+    let json = report_io::to_json(&document)?;
     let saved = if args.no_save {
         None
     } else {
@@ -75,7 +72,8 @@ fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         out::print(&json);
     } else {
-        let mut text = render::human(&report, &assessment, &recommendations);
+        let heading = format!("{} ({})", report.hostname, report.timestamp);
+        let mut text = render::human(&heading, &sheet(&document));
         if let Some(path) = &saved {
             text.push_str(&format!("Report saved to: {}\n", path.display()));
         }

@@ -1,10 +1,8 @@
 //! Reading report files and writing reports atomically.
 
-use llmcap_core::classify::Assessment;
 use llmcap_core::plan::ReportFile;
-use llmcap_core::recommend::Recommendations;
 use llmcap_core::report::{
-    BUNDLE_SNIFF_BYTES, MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, Report, wire::RawReport, worth_reading,
+    BUNDLE_SNIFF_BYTES, MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, Report, worth_reading,
 };
 use std::fs;
 use std::io::{Read, Write};
@@ -14,18 +12,6 @@ use std::path::{Path, PathBuf};
 /// letters, digits, `-`, `_` and `.` without `..`, so this never leaves its folder.
 pub fn report_file_name(report: &Report) -> String {
     format!("capability_report_{}.json", report.hostname)
-}
-
-/// The report as written: the wire form plus its checks and recommendations.
-pub fn document(
-    report: &Report,
-    assessment: &Assessment,
-    recommendations: &Recommendations,
-) -> RawReport {
-    let mut raw = report.to_raw();
-    raw.checks = assessment.checks_by_key();
-    raw.recommendations = Some(recommendations.clone());
-    raw
 }
 
 /// Pretty JSON with a final newline.

@@ -245,8 +245,8 @@ test('a machine opens with its checks and recommendations; what-if changes verdi
   assert.equal(await detail.locator('table.checks').count(), 4);
   const e0 = await detail.locator('table.checks[data-phase="e0_e1"]').innerText();
   assert.match(e0, /available RAM\s+≥ 5 GB\s+5\.38 GB\s+✓ pass/);
-  assert.match(await detail.locator('.quantization').innerText(), /^4-bit \(q4\): needs 3 GB, the machine has 5\.38 GB of available RAM/);
-  assert.match(await detail.locator('.batch').innerText(), /^1 per step, 16 gradient accumulation steps/);
+  assert.match(await detail.locator('.quantization').innerText(), /^Phi-3-mini 4-bit \(q4\): needs 3 GB, this machine has 5\.38 GB of available RAM/);
+  assert.match(await detail.locator('.batch').innerText(), /^batch size 1, gradient accumulation 16/);
   assert.match(await detail.locator('.install-line').first().innerText(), /ollama run phi3:3\.8b-mini-4k-instruct-q4_0/);
   assert.ok((await planHosts()).includes('old-thinkpad'));
 

@@ -20,6 +20,7 @@ mod plan_props;
 mod plan_seed;
 mod plan_tables;
 mod plan_versions;
+mod pinned;
 mod plan_wire;
 mod probe_cli;
 mod schema;

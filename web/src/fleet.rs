@@ -1,14 +1,24 @@
-//! The fleet table's rows: one per machine the plan uses, with what-if overrides applied and
-//! the verdict recomputed by `llmcap_core::classify`, and how the table sorts them.
+//! The page's fleet: one [`MachineView`] per machine the plan uses, with what-if overrides
+//! applied and the verdict recomputed by `llmcap_core::classify`, and how the table sorts them.
 
 use llmcap_core::report::{Capabilities, EmbeddingStatus};
-use llmcap_core::{Overrides, Report, classify};
+use llmcap_core::{Overrides, Phase, Report, classify};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::rc::Rc;
+
+/// The fleet derived from the loaded files.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fleet {
+    /// One row per host used by the plan, in the table's order.
+    pub rows: Vec<MachineView>,
+    /// Files with a valid report that the plan does not use, and why, by file id.
+    pub set_aside: BTreeMap<u64, String>,
+}
 
 /// One machine in the fleet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FleetRow {
+pub struct MachineView {
     /// The id of the file it came from.
     pub file_id: u64,
     /// That file's name.
@@ -24,7 +34,7 @@ pub struct FleetRow {
     pub tier: Option<u8>,
 }
 
-impl FleetRow {
+impl MachineView {
     /// The report as the plan reads it: `report` with `overrides` applied.
     ///
     /// Without overrides this is the report itself, verdict included, which is what
@@ -92,11 +102,6 @@ impl FleetRow {
     }
 }
 
-/// Whether two verdicts grant the same phases (recommendation lines and notes aside).
-pub fn same_verdict(a: &Capabilities, b: &Capabilities) -> bool {
-    VerdictKey::ALL.iter().all(|v| v.of(a) == v.of(b))
-}
-
 /// A column the table sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SortKey {
@@ -119,51 +124,8 @@ pub enum SortKey {
     Gflops,
     /// Embedding test outcome.
     Embedding,
-    /// One of the four verdicts.
-    Verdict(VerdictKey),
-}
-
-/// One of the guide's four verdicts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum VerdictKey {
-    /// `prerequisites`.
-    Prerequisites,
-    /// `e0_e1`.
-    E0E1,
-    /// `e2_full`.
-    E2Full,
-    /// `e2_quantized`.
-    E2Quantized,
-}
-
-impl VerdictKey {
-    /// All four, in the guide's order.
-    pub const ALL: [VerdictKey; 4] = [
-        VerdictKey::Prerequisites,
-        VerdictKey::E0E1,
-        VerdictKey::E2Full,
-        VerdictKey::E2Quantized,
-    ];
-
-    /// The verdict's key in a report.
-    pub fn key(self) -> &'static str {
-        match self {
-            VerdictKey::Prerequisites => "prerequisites",
-            VerdictKey::E0E1 => "e0_e1",
-            VerdictKey::E2Full => "e2_full",
-            VerdictKey::E2Quantized => "e2_quantized",
-        }
-    }
-
-    /// The flag in a verdict.
-    pub fn of(self, c: &Capabilities) -> bool {
-        match self {
-            VerdictKey::Prerequisites => c.prerequisites,
-            VerdictKey::E0E1 => c.e0_e1,
-            VerdictKey::E2Full => c.e2_full,
-            VerdictKey::E2Quantized => c.e2_quantized,
-        }
-    }
+    /// One of the guide's four verdicts.
+    Verdict(Phase),
 }
 
 /// The table's order.
@@ -209,7 +171,7 @@ fn by_number(a: Option<f64>, b: Option<f64>) -> Ordering {
 }
 
 /// Compares two rows by `key` alone.
-fn compare(key: SortKey, a: &FleetRow, b: &FleetRow) -> Ordering {
+fn compare(key: SortKey, a: &MachineView, b: &MachineView) -> Ordering {
     let (sa, sb) = (&a.report.machine.system, &b.report.machine.system);
     match key {
         SortKey::Host => a.host().cmp(b.host()),
@@ -221,12 +183,12 @@ fn compare(key: SortKey, a: &FleetRow, b: &FleetRow) -> Ordering {
         SortKey::Vram => by_number(sa.largest_vram_gb(), sb.largest_vram_gb()),
         SortKey::Gflops => by_number(a.gflops().map(|g| g.0), b.gflops().map(|g| g.0)),
         SortKey::Embedding => embedding_rank(a.embedding()).cmp(&embedding_rank(b.embedding())),
-        SortKey::Verdict(v) => v.of(a.verdict()).cmp(&v.of(b.verdict())),
+        SortKey::Verdict(p) => a.verdict().grants(p).cmp(&b.verdict().grants(p)),
     }
 }
 
 /// Sorts rows in place; ties keep host-name order.
-pub fn sort_rows(rows: &mut [FleetRow], sort: Sort) {
+pub fn sort_rows(rows: &mut [MachineView], sort: Sort) {
     rows.sort_by(|a, b| {
         let primary = compare(sort.key, a, b);
         let primary = if sort.descending {

@@ -1,5 +1,6 @@
 //! How numbers read on the page: sizes in GB as the reports and the CLI write them.
 
+use llmcap_core::num::round2;
 use llmcap_core::report::show_number;
 
 /// `22.2 GB`, the way the CLI's checks write sizes.
@@ -15,11 +16,6 @@ pub fn rate(value: f64) -> String {
 /// A fraction as a whole percentage, `37 %`.
 pub fn percent(fraction: f64) -> String {
     format!("{:.0} %", fraction * 100.0)
-}
-
-/// Rounded to two decimals, as reports store sizes.
-pub fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! [`upload`] and [`download`] are the only modules that touch browser APIs.
 
 pub mod components;
+pub mod detail;
 pub mod download;
 pub mod error;
 pub mod examples;

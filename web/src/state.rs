@@ -2,15 +2,16 @@
 //! parses reports with `llmcap_core` and plans them with `llmcap_core::plan` (the same call
 //! as `llmcap plan`), so the components only render.
 
+use crate::detail::Detail;
 use crate::error::WebError;
 use crate::examples;
-use crate::fleet::{FleetRow, Sort, SortKey, sort_rows};
+use crate::fleet::{Fleet, MachineView, Sort, SortKey, sort_rows};
 use crate::plan_view_model::{self, PlanView};
 use crate::shared::Shared;
 use llmcap_core::report::write_bundle;
 use llmcap_core::{
-    Overrides, Plan, PlanOptions, Report, ReportFile, Settings, Strategy, classify, plan_files,
-    plan_json, recommend,
+    Overrides, Plan, PlanOptions, Report, ReportFile, Settings, Strategy, document, plan_files,
+    plan_json,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -86,21 +87,8 @@ pub struct LoadedFile {
     pub id: u64,
     /// The file's name.
     pub name: String,
-    /// Its contents, for the planner; `None` when the file was not read.
-    pub bytes: Option<Rc<[u8]>>,
-    /// Its size in bytes, read or not; `None` when the browser could not read it.
-    pub size: Option<u64>,
     /// The report, or why the file was rejected.
     pub outcome: Result<Rc<Report>, WebError>,
-}
-
-/// The fleet derived from the loaded files.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Fleet {
-    /// One row per host used by the plan, in the table's order.
-    pub rows: Vec<FleetRow>,
-    /// Files with a valid report that the plan does not use, and why, by file id.
-    pub set_aside: BTreeMap<u64, String>,
 }
 
 /// Everything the page shows.
@@ -119,6 +107,8 @@ pub struct AppState {
     pub sort: Sort,
     /// The host whose details are open.
     pub selected: Option<String>,
+    /// Derived: that machine's details.
+    pub detail: Option<Shared<Detail>>,
     /// Derived: the machines.
     pub fleet: Shared<Fleet>,
     /// Derived: the plan as the page shows it.
@@ -132,9 +122,10 @@ impl Default for AppState {
             files: Shared::default(),
             overrides: Shared::default(),
             strategy: Strategy::default(),
-            plan: Shared::new(plan_files(&[], &PlanOptions::default())),
+            plan: Shared::new(llmcap_core::plan::plan(&[], &PlanOptions::default())),
             sort: Sort::default(),
             selected: None,
+            detail: None,
             fleet: Shared::default(),
             plan_view: Shared::default(),
         };
@@ -198,7 +189,10 @@ impl AppState {
                 sort_rows(&mut fleet.rows, self.sort);
                 self.fleet = Shared::new(fleet);
             }
-            Action::Select(host) => self.selected = host,
+            Action::Select(host) => {
+                self.selected = host;
+                self.refresh_detail();
+            }
         }
     }
 
@@ -229,8 +223,6 @@ impl AppState {
                             message,
                         }),
                         name,
-                        bytes: None,
-                        size: None,
                     });
                     continue;
                 }
@@ -244,8 +236,6 @@ impl AppState {
                 files.push(LoadedFile {
                     id: self.new_id(),
                     name: read.name.into_owned(),
-                    bytes: unread_size.is_none().then(|| Rc::from(read.bytes)),
-                    size: Some(unread_size.unwrap_or(read.bytes.len() as u64)),
                     outcome: read.report.map(Rc::new).map_err(WebError::from),
                 });
             }
@@ -256,8 +246,8 @@ impl AppState {
 
     /// Plans the files and derives the fleet from the plan.
     fn refresh_fleet(&mut self) {
-        let plan = self.make_plan();
-        let (mut rows, set_aside) = self.fleet_of(&plan);
+        let (plan, planned) = self.make_plan();
+        let (mut rows, set_aside) = self.fleet_of(&plan, &planned);
         sort_rows(&mut rows, self.sort);
         if let Some(host) = &self.selected
             && !rows.iter().any(|r| r.host() == host)
@@ -267,10 +257,18 @@ impl AppState {
         self.fleet = Shared::new(Fleet { rows, set_aside });
         self.plan_view = Shared::new(plan_view_model::build(&plan));
         self.plan = Shared::new(plan);
+        self.refresh_detail();
+    }
+
+    /// Recomputes the open machine's details.
+    fn refresh_detail(&mut self) {
+        self.detail = self
+            .selected_row()
+            .map(|row| Shared::new(Detail::of(row)));
     }
 
     /// The row of the open machine.
-    pub fn selected_row(&self) -> Option<&FleetRow> {
+    pub fn selected_row(&self) -> Option<&MachineView> {
         let host = self.selected.as_deref()?;
         self.fleet.rows.iter().find(|r| r.host() == host)
     }
@@ -303,16 +301,11 @@ impl AppState {
     pub fn merged_reports_json(&self) -> String {
         let mut reports: Vec<&Rc<Report>> = self.fleet.rows.iter().map(|r| &r.measured).collect();
         reports.sort_by(|a, b| a.hostname.cmp(&b.hostname));
-        let raw: Vec<_> = reports
+        let documents: Vec<_> = reports
             .iter()
-            .map(|report| {
-                let mut raw = report.to_raw();
-                raw.checks = classify(&report.machine).checks_by_key();
-                raw.recommendations = Some(recommend(&report.machine, &Settings::default()));
-                raw
-            })
+            .map(|report| document(report, &Settings::default()))
             .collect();
-        write_bundle(&raw)
+        write_bundle(&documents)
     }
 }
 

@@ -15,15 +15,16 @@
 //! smaller host name; with `e0_configs` = N the same rule splits `0..N` into contiguous
 //! half-open ranges in phase-2 order. A phase no machine can run gets a warning.
 
-use super::machines::{Fleet, Member, round2};
+use super::machines::{Candidate, Candidates};
+use crate::num::{median, round2};
 use super::output::{Assignment, ConfigRange, Experiment};
-use super::shares::{apportion, median, weight_units};
+use super::shares::{apportion, weight_units};
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};
 use crate::rules::Phase;
 use std::cmp::Ordering;
 
-pub(crate) fn plan(fleet: &Fleet<'_>, options: &PlanOptions) -> Phases {
+pub(crate) fn plan(fleet: &Candidates<'_>, options: &PlanOptions) -> Phases {
     let mut phases = Phases {
         phase1: prerequisites(fleet),
         ..Phases::default()
@@ -72,10 +73,10 @@ pub(crate) fn plan(fleet: &Fleet<'_>, options: &PlanOptions) -> Phases {
     phases
 }
 
-fn prerequisites(fleet: &Fleet<'_>) -> Vec<Assignment> {
-    let capable = |m: &&Member<'_>| m.rule.is_some() && m.can(Phase::Prerequisites);
+fn prerequisites(fleet: &Candidates<'_>) -> Vec<Assignment> {
+    let capable = |m: &&Candidate<'_>| m.rule.is_some() && m.can(Phase::Prerequisites);
     let Some(lowest) = fleet
-        .members
+        .all
         .iter()
         .filter(capable)
         .filter_map(|m| m.tier())
@@ -92,7 +93,7 @@ fn prerequisites(fleet: &Fleet<'_>) -> Vec<Assignment> {
         )
     };
     fleet
-        .members
+        .all
         .iter()
         .filter(capable)
         .filter(|m| m.tier() == Some(lowest))
@@ -116,9 +117,9 @@ enum Basis {
     Equal,
 }
 
-fn phase2(fleet: &Fleet<'_>, options: &PlanOptions) -> (Vec<Assignment>, Vec<String>) {
-    let workers: Vec<&Member<'_>> = fleet
-        .members
+fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Vec<String>) {
+    let workers: Vec<&Candidate<'_>> = fleet
+        .all
         .iter()
         .filter(|m| matches!(m.tier(), Some(Tier::Tier2 | Tier::Tier3)) && m.can(Phase::E0E1))
         .collect();
@@ -155,7 +156,7 @@ fn phase2(fleet: &Fleet<'_>, options: &PlanOptions) -> (Vec<Assignment>, Vec<Str
     let counts = options.e0_configs.map(|n| apportion(&units, n, &names));
     let total: f64 = weighed.iter().map(|(g, _)| g).sum();
     let mut start = 0u32;
-    let mut out = Vec::with_capacity(fleet.members.len());
+    let mut out = Vec::with_capacity(fleet.all.len());
     for (i, m) in workers.iter().enumerate() {
         let (gflops, basis) = weighed[i];
         let basis = match basis {
@@ -194,9 +195,9 @@ fn phase2(fleet: &Fleet<'_>, options: &PlanOptions) -> (Vec<Assignment>, Vec<Str
 }
 
 /// Best first: most GPU memory, then available RAM, then GFLOP/s, then host name.
-fn e2_rank(a: &Member<'_>, b: &Member<'_>) -> Ordering {
-    let gpu = |m: &Member<'_>| m.gpu_memory_gb.unwrap_or(0.0);
-    let gflops = |m: &Member<'_>| m.gflops.unwrap_or(0.0);
+fn e2_rank(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
+    let gpu = |m: &Candidate<'_>| m.gpu_memory_gb.unwrap_or(0.0);
+    let gflops = |m: &Candidate<'_>| m.gflops.unwrap_or(0.0);
     gpu(b)
         .total_cmp(&gpu(a))
         .then_with(|| b.ram_available_gb().total_cmp(&a.ram_available_gb()))
@@ -204,10 +205,10 @@ fn e2_rank(a: &Member<'_>, b: &Member<'_>) -> Ordering {
         .then_with(|| a.hostname().cmp(b.hostname()))
 }
 
-fn phase3(fleet: &Fleet<'_>) -> Vec<Assignment> {
+fn phase3(fleet: &Candidates<'_>) -> Vec<Assignment> {
     let capable = || {
         fleet
-            .members
+            .all
             .iter()
             .filter(|m| m.rule.is_some() && m.can_e2())
     };

@@ -2,19 +2,22 @@
 //! and training settings, computed once.
 
 use super::EMBEDDING_MODEL;
-use super::output::{Assignment, Excluded, Experiment, MachineRow, TierEntry, Tiers};
-use super::tiers::{Tier, TierRule, grants, guide_gpu_memory_gb, tier_rule};
+use super::output::{Assignment, Excluded, Experiment, PlannedMachine, TierEntry, Tiers};
+use super::tiers::{Tier, TierRule, guide_gpu_memory_gb, tier_rule};
+use crate::num::round2;
 use crate::recommend::{QUANT_LEVELS, Settings, recommend};
 use crate::report::{Embedding, EmbeddingStatus, Report, Tool, show_number};
 use crate::rules::{PHASE_RULES, Phase};
 use std::borrow::Cow;
 
-/// One planned machine: the facts the strategies read, copied out of the report so that
-/// their passes over a large fleet stay within a small, contiguous array.
+/// A machine the planner may give work to: the facts the strategies read, copied out of the
+/// report so that their passes over a large fleet stay within a small, contiguous array.
 #[derive(Debug)]
-pub(crate) struct Member<'a> {
+pub(crate) struct Candidate<'a> {
+    /// Its index among the planner's inputs.
+    pub input: usize,
     /// The report's file, or `file#n` for a report of a bundle.
-    pub file: Cow<'a, str>,
+    pub file: &'a str,
     /// Host name.
     pub hostname: String,
     /// The stored verdict, by [`Phase::ALL`].
@@ -43,15 +46,16 @@ pub(crate) struct Member<'a> {
     pub embedding_problem: Option<String>,
 }
 
-impl<'a> Member<'a> {
-    /// The facts of a valid report; the report itself is not kept.
-    pub fn new(file: Cow<'a, str>, report: Report, settings: &Settings) -> Member<'a> {
+impl<'a> Candidate<'a> {
+    /// The facts of input `input`, a valid report read from `file`.
+    pub fn new(input: usize, file: &'a str, report: &Report, settings: &Settings) -> Candidate<'a> {
         let machine = &report.machine;
         let rec = recommend(machine, settings);
-        Member {
+        Candidate {
+            input,
             file,
             hostname: report.hostname.as_str().to_owned(),
-            grants: Phase::ALL.map(|p| grants(&report.capabilities, p)),
+            grants: Phase::ALL.map(|p| report.capabilities.grants(p)),
             rule: tier_rule(&report.capabilities),
             ram_available_gb: machine.system.ram_available_gb,
             disk_free_gb: machine.system.disk_free_gb,
@@ -61,7 +65,7 @@ impl<'a> Member<'a> {
             model: rec.ollama_model.map(shared_tag),
             batch_size: rec.batch.batch_size,
             accumulation: rec.batch.gradient_accumulation_steps,
-            tool: report.tool,
+            tool: report.tool.clone(),
             embedding_problem: embedding_problem(machine.embedding.as_ref()),
         }
     }
@@ -116,22 +120,22 @@ impl<'a> Member<'a> {
     }
 }
 
-/// Every kept report, in input order.
+/// Every kept report's machine, in input order.
 #[derive(Debug)]
-pub(crate) struct Fleet<'a> {
-    pub members: Vec<Member<'a>>,
+pub(crate) struct Candidates<'a> {
+    pub all: Vec<Candidate<'a>>,
 }
 
-impl<'a> Fleet<'a> {
-    /// Members of a tier, in input order.
-    pub fn in_tier(&self, tier: Tier) -> impl Iterator<Item = &Member<'a>> {
-        self.members.iter().filter(move |m| m.tier() == Some(tier))
+impl<'a> Candidates<'a> {
+    /// The machines of a tier, in input order.
+    pub fn in_tier(&self, tier: Tier) -> impl Iterator<Item = &Candidate<'a>> {
+        self.all.iter().filter(move |m| m.tier() == Some(tier))
     }
 
     /// The guide's `assign_workload` result.
     pub fn tiers(&self) -> Tiers {
         let mut tiers = Tiers::default();
-        for member in &self.members {
+        for member in &self.all {
             let Some(rule) = member.rule else { continue };
             let list = match rule.tier {
                 Tier::Tier1 => &mut tiers.tier1,
@@ -147,10 +151,11 @@ impl<'a> Fleet<'a> {
         tiers
     }
 
-    pub fn rows(&self) -> Vec<MachineRow> {
-        self.members
+    pub fn rows(&self) -> Vec<PlannedMachine> {
+        self.all
             .iter()
-            .map(|m| MachineRow {
+            .map(|m| PlannedMachine {
+                input: m.input,
                 hostname: m.hostname().to_owned(),
                 file: m.file.to_string(),
                 tier: m.tier().map(Tier::number),
@@ -169,7 +174,7 @@ impl<'a> Fleet<'a> {
 
     /// Machines the guide's tiers leave out, and why.
     pub fn excluded(&self) -> Vec<Excluded> {
-        self.members
+        self.all
             .iter()
             .filter(|m| m.rule.is_none())
             .map(|m| Excluded {
@@ -183,7 +188,7 @@ impl<'a> Fleet<'a> {
 
 /// Why a machine gets no work: its stored verdict grants nothing, and what the least
 /// demanding phase needs.
-fn exclusion_reason(m: &Member<'_>) -> String {
+fn exclusion_reason(m: &Candidate<'_>) -> String {
     let rule = PHASE_RULES.iter().find(|r| r.phase == Phase::Prerequisites);
     match rule {
         Some(rule) => format!(
@@ -219,9 +224,4 @@ fn shared_tag(tag: String) -> Cow<'static, str> {
         .map(|level| level.ollama_tag)
         .find(|known| *known == tag)
         .map_or(Cow::Owned(tag), Cow::Borrowed)
-}
-
-/// Rounds to 2 decimals for display in the plan.
-pub(crate) fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
 }

@@ -1,17 +1,19 @@
 //! Fleet planning: many capability reports in, one phased execution plan out — the guide's
 //! `distribute_workload.py`, value for value (`seed`), or with its gaps fixed (`balanced`).
 //!
-//! The CLI (`llmcap plan`) and the web page both call [`plan_files`] with the files' base
-//! names and bytes, then [`plan_json`] or [`render_text`]; the plan is a pure function of the
-//! reports and the [`PlanOptions`], so the same reports give the same bytes everywhere.
+//! The entry point is [`plan`]: validated reports, each with the name of its file ([`Input`]),
+//! and the [`PlanOptions`]. The CLI (`llmcap plan`) calls [`plan_files`], which reads the
+//! files and calls [`plan`]; the page, which has read its files already, calls [`plan`] with
+//! what-if values applied and [`Plan::reject`] with the files it could not use. Then
+//! [`plan_json`] or [`render_text`]. The plan is a pure function of the reports and the
+//! options, so the same reports give the same bytes everywhere.
 //!
 //! # Input
 //!
 //! | step | rule |
 //! |---|---|
-//! | order | files are sorted by name, then by content: the order they were given never matters |
-//! | parse | each file goes through [`read_reports`]: a report, or a bundle of reports (see [`crate::report::bundle`]) whose `n`-th report is named `file#n`; a bad file or bad report becomes one line in [`Plan::rejected`] and the others are still planned |
-//! | order of reports | the reports of all files are sorted by name, then content; the zero-padded `#n` keeps a bundle's reports in its order; from here on, and in the plan's `file` fields and counts of files, each report of a bundle counts as a file named `file#n` |
+//! | parse ([`plan_files`]) | each file goes through [`read_reports`]: a report, or a bundle of reports (see [`crate::report::bundle`]) whose `n`-th report is named `file#n`; a bad file or bad report becomes one line in [`Plan::rejected`], sorted by name, and the others are still planned |
+//! | order | inputs are sorted by file name, then content: the order they were given never matters; the zero-padded `#n` keeps a bundle's reports in its order; from here on, and in the plan's `file` fields and counts of files, each report of a bundle counts as a file named `file#n` |
 //! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
 //! | newest per host | for each hostname the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
 //! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |
@@ -57,6 +59,7 @@
 //! A plan with [`Plan::reports_used`] = 0 means no usable report was given.
 
 pub mod balanced;
+mod files;
 mod machines;
 mod merge;
 mod output;
@@ -66,15 +69,16 @@ mod shares;
 mod tiers;
 mod versions;
 
-pub use merge::ReportFile;
+pub use files::ReportFile;
 pub use output::{
-    Assignment, ConfigRange, Duplicate, Excluded, Experiment, MachineRow, Plan, Rejected, Replaced,
+    Assignment, ConfigRange, Duplicate, Excluded, Experiment, Plan, PlannedMachine, Rejected, Replaced,
     TierEntry, Tiers,
 };
 pub use render::{plan_json, render_text};
 pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};
 
 use crate::recommend::{DEFAULT_TARGET_BATCH_SIZE, Settings};
+use crate::report::Report;
 #[cfg(doc)]
 use crate::report::read_reports;
 use serde::Serialize;
@@ -154,30 +158,37 @@ impl Default for PlanOptions {
     }
 }
 
-/// Reads, merges and plans report files: the one entry point of the CLI and the page.
-///
-/// `files` are base names and contents, in any order. Never panics, whatever the bytes.
-pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
+/// One report given to the planner, and the file it came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Input<'a> {
+    /// The file's base name, or `file#n` for the `n`-th report of a bundle.
+    pub file: &'a str,
+    /// The report.
+    pub report: &'a Report,
+}
+
+/// Plans valid reports: the planner's entry point. `inputs` may come in any order; each
+/// machine, duplicate and replaced report of the plan names the input it came from by its
+/// index (`input`). Never panics.
+pub fn plan(inputs: &[Input<'_>], options: &PlanOptions) -> Plan {
     let settings = Settings {
         target_batch_size: options.target_batch_size,
     };
-    let intake = merge::intake(files, &settings);
-    let mut warnings = merge::input_warnings(&intake);
-    let fleet = machines::Fleet {
-        members: intake.kept,
-    };
-    warnings.extend(versions::mixed_versions_warning(&fleet.members));
-    let excluded = fleet.excluded();
+    let intake = merge::intake(inputs, &settings);
+    let mut warnings = merge::replaced_warnings(&intake);
+    let candidates = machines::Candidates { all: intake.kept };
+    warnings.extend(versions::mixed_versions_warning(&candidates.all));
+    let excluded = candidates.excluded();
     warnings.extend(
         excluded
             .iter()
             .map(|e| format!("{}: excluded, {}", e.hostname, e.reason)),
     );
     let phases = match options.strategy {
-        Strategy::Seed => seed::plan(&fleet, options),
-        Strategy::Balanced => balanced::plan(&fleet, options),
+        Strategy::Seed => seed::plan(&candidates, options),
+        Strategy::Balanced => balanced::plan(&candidates, options),
     };
-    let doubts = e1_doubts(&fleet, &phases);
+    let doubts = e1_doubts(&candidates, &phases);
     warnings.extend(phases.warnings);
     warnings.extend(doubts);
     Plan {
@@ -186,22 +197,33 @@ pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
         phase3: phases.phase3,
         strategy: options.strategy,
         options: *options,
-        tiers: fleet.tiers(),
-        machines: fleet.rows(),
+        tiers: candidates.tiers(),
+        machines: candidates.rows(),
         excluded,
-        rejected: intake.rejected,
+        rejected: Vec::new(),
         duplicates: intake.duplicates,
         replaced: intake.replaced,
         warnings,
     }
 }
 
+/// Reads and plans report files: parses each file (a report or a bundle of them), plans the
+/// valid reports with [`plan`], and lists the rest in [`Plan::rejected`].
+///
+/// `files` are base names and contents, in any order. Never panics, whatever the bytes.
+pub fn plan_files(files: &[ReportFile<'_>], options: &PlanOptions) -> Plan {
+    let (valid, rejected) = files::read_files(files);
+    let mut plan = plan(&files::inputs(&valid), options);
+    plan.reject(rejected);
+    plan
+}
+
 /// One warning per machine given an E1 task although its embedding test failed or timed out:
 /// the plan follows the guide's verdict, which does not look at that test, so the user is
 /// told where E1 may not run.
-fn e1_doubts(fleet: &machines::Fleet<'_>, phases: &Phases) -> Vec<String> {
+fn e1_doubts(fleet: &machines::Candidates<'_>, phases: &Phases) -> Vec<String> {
     let problems: std::collections::HashMap<&str, &str> = fleet
-        .members
+        .all
         .iter()
         .filter_map(|m| Some((m.hostname(), m.embedding_problem.as_deref()?)))
         .collect();

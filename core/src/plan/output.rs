@@ -27,10 +27,10 @@ pub struct Plan {
     /// The guide's `assign_workload` result.
     pub tiers: Tiers,
     /// Every report planned (one per host), in input order.
-    pub machines: Vec<MachineRow>,
+    pub machines: Vec<PlannedMachine>,
     /// Valid reports whose machine can run nothing, and why.
     pub excluded: Vec<Excluded>,
-    /// Files that are not valid reports, with the error.
+    /// Files that are not valid reports, with the error (see [`Plan::reject`]).
     pub rejected: Vec<Rejected>,
     /// Files equal to the report kept for their host.
     pub duplicates: Vec<Duplicate>,
@@ -44,6 +44,23 @@ impl Plan {
     /// Reports planned, one per host: 0 means no usable report was given (the CLI exits 2).
     pub fn reports_used(&self) -> usize {
         self.machines.len()
+    }
+
+    /// Adds the files that were not valid reports, sorted by name and error, and the warning that
+    /// counts them: what [`plan_files`](super::plan_files) does with the files it could not
+    /// read, and what the page does with the same files.
+    pub fn reject(&mut self, mut rejected: Vec<Rejected>) {
+        if rejected.is_empty() {
+            return;
+        }
+        rejected.sort_by(|a, b| (&a.file, &a.error).cmp(&(&b.file, &b.error)));
+        self.rejected.extend(rejected);
+        let files = self.machines.len()
+            + self.rejected.len()
+            + self.duplicates.len()
+            + self.replaced.len();
+        let warning = super::merge::skipped_warning(self.rejected.len(), files);
+        self.warnings.insert(0, warning);
     }
 
     /// The three phases with their numbers.
@@ -162,7 +179,10 @@ pub struct TierEntry {
 
 /// A planned machine and the facts the plan used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MachineRow {
+pub struct PlannedMachine {
+    /// Its report's index among the planner's inputs: how a caller finds the report again.
+    #[serde(skip)]
+    pub input: usize,
     /// Host name.
     pub hostname: String,
     /// The report's file (base name).
@@ -205,6 +225,9 @@ pub struct Rejected {
 /// A file whose report equals the one kept for its host.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Duplicate {
+    /// Its index among the planner's inputs.
+    #[serde(skip)]
+    pub input: usize,
     /// The dropped file.
     pub file: String,
     /// Its host.
@@ -216,6 +239,9 @@ pub struct Duplicate {
 /// An older report of a host, replaced by the newest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Replaced {
+    /// Its index among the planner's inputs.
+    #[serde(skip)]
+    pub input: usize,
     /// The dropped file.
     pub file: String,
     /// Its host.

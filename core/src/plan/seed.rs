@@ -11,13 +11,13 @@
 //! named in a warning: an empty phase, idle machines, and a fallback to a tier-2 machine
 //! whose own report says it cannot run E2.
 
-use super::machines::{Fleet, Member};
+use super::machines::{Candidates, Candidate};
 use super::output::Experiment;
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};
 use crate::rules::Phase;
 
-pub(crate) fn plan(fleet: &Fleet<'_>, options: &PlanOptions) -> Phases {
+pub(crate) fn plan(fleet: &Candidates<'_>, options: &PlanOptions) -> Phases {
     let mut phases = Phases::default();
     for m in fleet.in_tier(Tier::Tier1) {
         phases.phase1.push(m.assign(
@@ -70,11 +70,11 @@ pub(crate) fn plan(fleet: &Fleet<'_>, options: &PlanOptions) -> Phases {
 }
 
 /// Empty phases, and machines the guide's rules leave idle.
-fn gap_warnings(fleet: &Fleet<'_>, phases: &Phases) -> Vec<String> {
+fn gap_warnings(fleet: &Candidates<'_>, phases: &Phases) -> Vec<String> {
     let mut warnings = Vec::new();
-    let count = |pred: &dyn Fn(&Member<'_>) -> bool| {
+    let count = |pred: &dyn Fn(&Candidate<'_>) -> bool| {
         fleet
-            .members
+            .all
             .iter()
             .filter(|m| m.rule.is_some() && pred(m))
             .count()

@@ -59,19 +59,6 @@ pub(crate) fn apportion(weights: &[u128], total: u32, names: &[&str]) -> Vec<u32
     parts
 }
 
-/// The median of some numbers (the mean of the middle two for an even count).
-pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    })
-}
 
 #[cfg(test)]
 mod tests {
@@ -118,10 +105,4 @@ mod tests {
         assert_eq!(weight_units(f64::NAN), 0);
     }
 
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(median(&mut []), None);
-    }
 }

@@ -430,3 +430,42 @@ fn e1_on_a_machine_whose_embedding_test_failed_is_warned_about() {
         "{doubts:?}"
     );
 }
+
+#[test]
+fn the_plan_takes_reports_and_names_each_machines_input() {
+    let texts = [
+        ("b.json", report("beta", 20.0, FULL, Some(50.0), None, T)),
+        ("a.json", report("alpha", 8.0, E0, Some(10.0), None, T)),
+        ("a-copy.json", report("alpha", 8.0, E0, Some(10.0), None, T)),
+        (
+            "old.json",
+            report("beta", 20.0, FULL, Some(50.0), None, "2026-01-01 00:00:00"),
+        ),
+    ];
+    let reports: Vec<Report> = texts
+        .iter()
+        .map(|(name, text)| crate::report::parse_report(name, text.as_bytes()).unwrap())
+        .collect();
+    let inputs: Vec<Input<'_>> = texts
+        .iter()
+        .zip(&reports)
+        .map(|((file, _), report)| Input { file, report })
+        .collect();
+    let plan = plan(&inputs, &PlanOptions::default());
+    for machine in &plan.machines {
+        assert_eq!(inputs[machine.input].file, machine.file);
+        assert_eq!(inputs[machine.input].report.hostname.as_str(), machine.hostname);
+    }
+    assert_eq!(plan.duplicates.len(), 1);
+    assert_eq!(inputs[plan.duplicates[0].input].file, plan.duplicates[0].file);
+    assert_eq!(inputs[plan.replaced[0].input].file, "old.json");
+    // The same reports in another order give the same plan, inputs renumbered.
+    let reversed: Vec<Input<'_>> = inputs.iter().rev().copied().collect();
+    assert_eq!(plan_json(&super::plan(&reversed, &PlanOptions::default())), plan_json(&plan));
+    // And the same plan as the files they came from.
+    let files: Vec<ReportFile<'_>> = texts
+        .iter()
+        .map(|(name, text)| ReportFile::new(name, text.as_bytes()))
+        .collect();
+    assert_eq!(plan_json(&plan_files(&files, &PlanOptions::default())), plan_json(&plan));
+}

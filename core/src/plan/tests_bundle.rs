@@ -20,7 +20,7 @@ fn three_hosts() -> Vec<(&'static str, String)> {
 fn bundle(files: &[(&str, String)]) -> String {
     let raw: Vec<_> = files
         .iter()
-        .map(|(name, text)| parse_report(name, text.as_bytes()).unwrap().to_raw())
+        .map(|(name, text)| parse_report(name, text.as_bytes()).unwrap())
         .collect();
     write_bundle(&raw)
 }

@@ -76,19 +76,9 @@ pub const TIER_RULES: &[TierRule] = &[
     },
 ];
 
-/// Whether the stored verdict grants `phase`.
-pub(crate) fn grants(caps: &Capabilities, phase: Phase) -> bool {
-    match phase {
-        Phase::Prerequisites => caps.prerequisites,
-        Phase::E0E1 => caps.e0_e1,
-        Phase::E2Full => caps.e2_full,
-        Phase::E2Quantized => caps.e2_quantized,
-    }
-}
-
 /// The rule that places a machine, `None` when it is excluded.
 pub(crate) fn tier_rule(caps: &Capabilities) -> Option<&'static TierRule> {
-    TIER_RULES.iter().find(|rule| grants(caps, rule.when))
+    TIER_RULES.iter().find(|rule| caps.grants(rule.when))
 }
 
 /// The largest discrete GPU memory in GiB: from llmcap's GPU list, else from the guide's

@@ -2,7 +2,7 @@
 //! by different llmcap versions, or by the guide's script, may not compare, and the user
 //! should know which machines to probe again.
 
-use super::machines::Member;
+use super::machines::Candidate;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
@@ -18,7 +18,7 @@ type Writer<'a> = Option<(&'a str, &'a str)>;
 /// One warning when the kept reports come from more than one program or version, naming
 /// each with its machines, newest llmcap first and the guide's script last; `None` when
 /// they all agree.
-pub(crate) fn mixed_versions_warning(members: &[Member<'_>]) -> Option<String> {
+pub(crate) fn mixed_versions_warning(members: &[Candidate<'_>]) -> Option<String> {
     let mut groups: BTreeMap<Writer<'_>, Vec<&str>> = BTreeMap::new();
     for member in members {
         let writer = member

@@ -81,12 +81,13 @@ pub fn read_reports<'a>(name: &'a str, bytes: &'a [u8]) -> Vec<ReadReport<'a>> {
     out
 }
 
-/// A bundle holding `reports`, as the page's merged download writes it.
-pub fn write_bundle(reports: &[RawReport]) -> String {
+/// A bundle holding `reports` (reports, or documents with their checks), as the page's
+/// merged download writes it.
+pub fn write_bundle<T: Serialize>(reports: &[T]) -> String {
     #[derive(Serialize)]
-    struct Bundle<'r> {
+    struct Bundle<'r, T> {
         llmcap_bundle: u64,
-        reports: &'r [RawReport],
+        reports: &'r [T],
     }
     let bundle = Bundle {
         llmcap_bundle: BUNDLE_VERSION,

@@ -1,7 +1,10 @@
 //! What was measured on a machine: the input of classification and recommendations.
 
-/// Everything measured on a machine: the input of [`classify`](crate::classify::classify) and
-/// [`recommend`](crate::recommend::recommend).
+use super::Phase;
+use serde::{Serialize, Serializer};
+
+/// Everything measured on a machine: what the verdict and the recommendations are computed
+/// from. On the wire its four parts are top-level keys of the report (see [`super::Report`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Machine {
     /// Hardware and operating system.
@@ -14,8 +17,8 @@ pub struct Machine {
     pub embedding: Option<Embedding>,
 }
 
-/// Hardware and operating-system facts.
-#[derive(Debug, Clone, PartialEq)]
+/// Hardware and operating-system facts: the report's `system` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct System {
     /// `Linux`, `Darwin`, `Windows`.
     pub platform: Option<String>,
@@ -38,22 +41,31 @@ pub struct System {
     /// The guide's GPU string.
     pub gpu: Option<String>,
     /// The guide's GPU type.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<GpuType>,
     /// Operating system name and version.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
     /// Kernel version.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kernel: Option<String>,
     /// CPU brand string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_brand: Option<String>,
     /// Available RAM of the host before a container limit, GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ram_available_host_gb: Option<f64>,
     /// Container memory limit, GiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_limit_gb: Option<f64>,
     /// Folder whose file system was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_path: Option<String>,
     /// Its mount point.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_mount: Option<String>,
     /// Every GPU found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gpus: Vec<Gpu>,
 }
 
@@ -95,6 +107,12 @@ pub enum GpuType {
     Other(String),
 }
 
+impl Serialize for GpuType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl GpuType {
     /// The wire spelling.
     pub fn as_str(&self) -> &str {
@@ -118,7 +136,7 @@ impl GpuType {
 }
 
 /// One GPU.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gpu {
     /// `nvidia`, `amd`, `apple`, ...
     pub vendor: String,
@@ -137,26 +155,57 @@ pub struct Gpu {
 }
 
 /// The compute benchmark. All numbers are `None` when it was skipped.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Benchmark {
     /// Seconds for 100 rounds of the guide's loop: what the "Slow CPU" rule reads.
     pub matrix_mult_time: Option<f64>,
     /// 100 / `matrix_mult_time`.
     pub operations_per_second: Option<f64>,
+    /// Whether it ran: `success` when `matrix_mult_time` is known, else `skip`.
+    pub status: BenchmarkStatus,
     /// Measured GFLOP/s of the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gflops: Option<f64>,
     /// Median seconds of one product.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_per_product_median: Option<f64>,
     /// Median seconds of one round.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_per_round_median: Option<f64>,
     /// Rounds measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rounds: Option<u64>,
     /// Matrix side.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix_size: Option<u64>,
     /// Threads used.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threads: Option<u64>,
     /// Time budget, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_seconds: Option<f64>,
+}
+
+/// Whether the compute benchmark ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenchmarkStatus {
+    /// It ran: the guide's times are known.
+    Success,
+    /// It was skipped (`--skip-benchmark`).
+    #[default]
+    Skip,
+}
+
+impl BenchmarkStatus {
+    /// The status that the guide's `matrix_mult_time` implies.
+    pub fn of(matrix_mult_time: Option<f64>) -> BenchmarkStatus {
+        if matrix_mult_time.is_some() {
+            BenchmarkStatus::Success
+        } else {
+            BenchmarkStatus::Skip
+        }
+    }
 }
 
 impl Benchmark {
@@ -173,7 +222,7 @@ impl Benchmark {
 }
 
 /// Ollama on the machine.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Ollama {
     /// The CLI was found.
     pub installed: bool,
@@ -200,6 +249,12 @@ pub enum EmbeddingStatus {
     Timeout,
 }
 
+impl Serialize for EmbeddingStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl EmbeddingStatus {
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
@@ -224,33 +279,45 @@ impl EmbeddingStatus {
 }
 
 /// The embedding load test's result.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Embedding {
     /// Outcome.
     pub status: EmbeddingStatus,
     /// Why, for anything but success.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Model name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Folder loaded from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_path: Option<String>,
     /// Load time, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub load_seconds: Option<f64>,
     /// Encode time, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encode_seconds: Option<f64>,
     /// Sentences encoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences: Option<u64>,
     /// Encoding throughput.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentences_per_second: Option<f64>,
     /// Tokens encoded, padding included.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<u64>,
     /// Threads used.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threads: Option<u64>,
     /// Peak RSS of the test's process, MiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_rss_mib: Option<f64>,
     /// Memory the test needed, MiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_needed_mib: Option<f64>,
     /// Largest difference from the reference embeddings.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_abs_error: Option<f64>,
 }
 
@@ -276,7 +343,7 @@ impl Embedding {
 }
 
 /// The guide's verdict: which phases the machine can run.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Capabilities {
     /// P1-P3.
     pub prerequisites: bool,
@@ -289,10 +356,39 @@ pub struct Capabilities {
     /// The guide's recommendation lines, in order.
     pub model_recommendations: Vec<String>,
     /// The guide's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
 impl Capabilities {
+    /// Whether the verdict grants `phase`: the one place a phase maps to its flag.
+    pub fn grants(&self, phase: Phase) -> bool {
+        match phase {
+            Phase::Prerequisites => self.prerequisites,
+            Phase::E0E1 => self.e0_e1,
+            Phase::E2Full => self.e2_full,
+            Phase::E2Quantized => self.e2_quantized,
+        }
+    }
+
+    /// Grants `phase`; see [`Capabilities::grants`].
+    pub fn grant(&mut self, phase: Phase) {
+        let flag = match phase {
+            Phase::Prerequisites => &mut self.prerequisites,
+            Phase::E0E1 => &mut self.e0_e1,
+            Phase::E2Full => &mut self.e2_full,
+            Phase::E2Quantized => &mut self.e2_quantized,
+        };
+        *flag = true;
+    }
+
+    /// Whether two verdicts grant the same phases (recommendation lines and notes aside).
+    pub fn same_phases(&self, other: &Capabilities) -> bool {
+        Phase::ALL
+            .iter()
+            .all(|&p| self.grants(p) == other.grants(p))
+    }
+
     /// Can run E2 in either form.
     pub fn e2(&self) -> bool {
         self.e2_full || self.e2_quantized

@@ -34,10 +34,11 @@ mod de;
 mod error;
 mod machine;
 mod parse;
+mod phase;
 mod time;
-mod to_wire;
 mod validate;
 pub mod wire;
+mod write;
 
 pub use bundle::{
     BUNDLE_SNIFF_BYTES, BUNDLE_VERSION, MAX_BUNDLE_BYTES, ReadReport, read_reports, worth_reading,
@@ -45,9 +46,11 @@ pub use bundle::{
 };
 pub use error::{FieldError, ReportError, SizeLimit, show_number, show_text};
 pub use machine::{
-    Benchmark, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuType, Machine, Ollama, System,
+    Benchmark, BenchmarkStatus, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuType, Machine,
+    Ollama, System,
 };
 pub use parse::{parse_raw, parse_report};
+pub use phase::Phase;
 pub use time::DateTime;
 
 use serde::Serialize;

@@ -83,6 +83,16 @@ impl DateTime {
     }
 }
 
+impl DateTime {
+    /// The UTC form, RFC 3339: `YYYY-MM-DDTHH:MM:SSZ`.
+    pub fn to_utc_string(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

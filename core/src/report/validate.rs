@@ -7,7 +7,7 @@ use super::wire::{
     RawBenchmark, RawCapabilities, RawEmbedding, RawGpu, RawOllama, RawReport, RawSystem, RawTool,
 };
 use super::{
-    Benchmark, Capabilities, DateTime, Embedding, EmbeddingStatus, FieldError, Gpu, GpuType,
+    Benchmark, BenchmarkStatus, Capabilities, DateTime, Embedding, EmbeddingStatus, FieldError, Gpu, GpuType,
     Hostname, Machine, Ollama, Report, ReportError, SCHEMA_VERSION, System, Tool, show_number,
     show_text,
 };
@@ -262,6 +262,7 @@ fn benchmark_from_raw(raw: RawBenchmark) -> Result<Benchmark, FieldError> {
     };
     Ok(Benchmark {
         matrix_mult_time,
+        status: BenchmarkStatus::of(matrix_mult_time),
         operations_per_second: optional_number(
             "benchmark.operations_per_second",
             raw.operations_per_second,

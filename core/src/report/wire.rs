@@ -1,16 +1,14 @@
-//! The report's wire format: lenient serde types that read the guide's reports and llmcap's,
-//! and that llmcap writes.
+//! The report's wire format as it is read: lenient serde types that accept the guide's
+//! reports and llmcap's, and from which `schema/report.schema.json` is generated.
 //!
 //! Every field is optional here; [`Report::try_from`](super::Report) decides what is required
 //! and checks the values. Unknown fields are ignored, so a newer llmcap's additions do not
-//! break an older reader. Fields marked *written only* are derived from the facts and are
-//! recomputed on read rather than trusted.
+//! break an older reader; the checks and recommendations a document carries are among them,
+//! recomputed from the facts rather than trusted. llmcap writes the validated
+//! [`Report`](super::Report) itself, whose serialization uses the same keys.
 
 use super::de;
-use crate::classify::Check;
-use crate::recommend::Recommendations;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
@@ -57,16 +55,6 @@ pub struct RawReport {
     /// The embedding-model load test (all-MiniLM-L6-v2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedding: Option<RawEmbedding>,
-    /// *Written only.* Each phase's checks: requirement, required, actual, pass.
-    #[serde(
-        default,
-        skip_deserializing,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub checks: BTreeMap<String, Vec<Check>>,
-    /// *Written only.* What to install and how to run it on this machine.
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
-    pub recommendations: Option<Recommendations>,
     /// Problems the probe met (a missing or hung tool, say); none of them is fatal.
     #[serde(
         default,

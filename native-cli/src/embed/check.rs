@@ -2,7 +2,8 @@
 //! `embedding` object as one JSON line on stdout and a readable summary on stderr. Tests and
 //! the benchmark use it; so can a user who wants this one answer quickly.
 
-use super::{EmbedArgs, EmbedOptions, Step, meaning, run_test_with};
+use super::{EmbedArgs, EmbedOptions, Step, run_test_with};
+use llmcap_core::document::rows::embedding_meaning;
 use clap::Args;
 use clap::builder::TypedValueParser;
 use llmcap_core::report::wire::RawEmbedding;
@@ -46,7 +47,7 @@ pub fn check_main(args: CheckArgs) -> ExitCode {
         ),
     });
     eprintln!("embedding: {}", summary(&embedding));
-    eprintln!("{}", meaning(&embedding));
+    eprintln!("{}", embedding_meaning(embedding.status));
     let line = serde_json::to_string(&RawEmbedding::from(&embedding)).map(|l| l + "\n");
     let mut out = std::io::stdout().lock();
     let printed = line

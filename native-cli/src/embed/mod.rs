@@ -11,7 +11,6 @@
 //!   [`Embedding`]: `success`, `skip` (no model: says nothing about the machine), `fail` (with
 //!   the file at fault, or the signal that killed the child) or `timeout`;
 //! - [`worker_main`] is the child;
-//! - [`meaning`] is the one-line verdict for the human report.
 //!
 //! The child loads the model, encodes the guide's batch (100 × "Test sentence") and a
 //! realistic mixed batch of 100 sentences exactly as sentence-transformers does, then
@@ -148,26 +147,6 @@ pub fn run_test(options: &EmbedOptions) -> Embedding {
     run_test_with(options, &mut |_| {})
 }
 
-/// What the result means for the machine, in one line, for the human report.
-pub fn meaning(embedding: &Embedding) -> &'static str {
-    match embedding.status {
-        EmbeddingStatus::Success => {
-            "E1 retrieval: this machine can load and run the embedding model it needs."
-        }
-        EmbeddingStatus::Skip => {
-            "E1 retrieval: not tested (see why above); this says nothing about the machine."
-        }
-        EmbeddingStatus::Fail => {
-            "E1 retrieval: the embedding model did not run correctly here; do not plan E1 on \
-             this machine until the cause above is fixed."
-        }
-        EmbeddingStatus::Timeout => {
-            "E1 retrieval: the embedding model was too slow here; expect E1 to be slow on this \
-             machine, or rerun with a longer --embedding-timeout when it is less busy."
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,30 +156,6 @@ mod tests {
     struct Cli {
         #[command(flatten)]
         embed: EmbedArgs,
-    }
-
-    #[test]
-    fn every_status_has_its_own_meaning_naming_e1() {
-        let statuses = [
-            EmbeddingStatus::Success,
-            EmbeddingStatus::Skip,
-            EmbeddingStatus::Fail,
-            EmbeddingStatus::Timeout,
-        ];
-        let texts: Vec<&str> = statuses
-            .iter()
-            .map(|&status| {
-                meaning(&Embedding {
-                    status,
-                    ..Embedding::skipped("x")
-                })
-            })
-            .collect();
-        for (i, text) in texts.iter().enumerate() {
-            assert!(text.starts_with("E1 retrieval: "), "{text}");
-            assert!(!texts[..i].contains(text), "{text} repeats");
-        }
-        assert!(texts[1].contains("says nothing about the machine"));
     }
 
     #[test]

@@ -9,7 +9,8 @@ pub mod ollama;
 pub mod parse;
 pub mod system;
 
-use crate::bench::{self, BenchOptions, round2};
+use crate::bench::{self, BenchOptions};
+use llmcap_core::num::round2;
 use crate::embed::{self, EmbedOptions};
 use crate::progress::Progress;
 use crate::tool;

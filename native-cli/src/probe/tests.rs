@@ -30,6 +30,7 @@ fn measurements() -> Measurements {
         python_version: Some("3.11.7".into()),
         benchmark: Some(Benchmark {
             matrix_mult_time: Some(14.77),
+            status: llmcap_core::report::BenchmarkStatus::Success,
             ..Default::default()
         }),
         embedding: Embedding::skipped("test"),

@@ -86,9 +86,8 @@ pub fn App() -> Html {
     let on_sort = state.dispatcher().to_callback().reform(Action::SortBy);
     let on_select = state.dispatcher().to_callback().reform(Action::Select);
     let on_strategy = state.dispatcher().to_callback().reform(Action::SetStrategy);
-    let selected = state.selected_row().cloned();
-    let detail = selected.map(|row| {
-        let host = row.host().to_owned();
+    let detail = state.detail.clone().map(|detail| {
+        let host = detail.row.host().to_owned();
         let on_overrides =
             state
                 .dispatcher()
@@ -101,7 +100,7 @@ pub fn App() -> Html {
             .dispatcher()
             .to_callback()
             .reform(|()| Action::Select(None));
-        html! { <MachineDetail {row} {on_close} {on_overrides} /> }
+        html! { <MachineDetail {detail} {on_close} {on_overrides} /> }
     });
     let has_machines = !state.fleet.rows.is_empty();
     // With what-if values the plan is not `llmcap plan` of the files: its name says so.

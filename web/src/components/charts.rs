@@ -1,10 +1,11 @@
 //! The plan section's charts: RAM and GFLOP/s per machine, and the E0 shares.
 
 use crate::components::bar_chart::{Bar, BarChart};
-use crate::format::{gb, percent, rate, round2};
+use crate::format::{gb, percent, rate};
+use llmcap_core::num::round2;
 use crate::plan_view_model::PlanView;
 use crate::shared::Shared;
-use crate::state::Fleet;
+use crate::fleet::Fleet;
 use llmcap_core::report::show_number;
 use yew::prelude::*;
 

@@ -3,7 +3,8 @@
 
 use crate::components::pager::{Pager, clamp_page};
 use crate::shared::Shared;
-use crate::state::{Fleet, LoadedFile};
+use crate::fleet::Fleet;
+use crate::state::LoadedFile;
 use yew::prelude::*;
 
 /// Files per page: problems are shown a hundred at a time, files in use 25.

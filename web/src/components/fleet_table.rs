@@ -3,10 +3,10 @@
 
 use crate::components::pager::{Pager, clamp_page};
 use crate::components::verdict::Verdict;
-use crate::fleet::{FleetRow, Sort, SortKey, VerdictKey};
+use crate::fleet::{Fleet, MachineView, Sort, SortKey};
+use llmcap_core::Phase;
 use crate::format::{gb, rate};
 use crate::shared::Shared;
-use crate::state::Fleet;
 use yew::prelude::*;
 
 const PAGE: usize = 50;
@@ -37,10 +37,10 @@ const COLUMNS: &[(SortKey, &str)] = &[
     (SortKey::Vram, "GPU(s) and VRAM"),
     (SortKey::Gflops, "GFLOP/s"),
     (SortKey::Embedding, "Embedding test"),
-    (SortKey::Verdict(VerdictKey::Prerequisites), "Prerequisites"),
-    (SortKey::Verdict(VerdictKey::E0E1), "E0-E1"),
-    (SortKey::Verdict(VerdictKey::E2Full), "E2 full"),
-    (SortKey::Verdict(VerdictKey::E2Quantized), "E2 quantized"),
+    (SortKey::Verdict(Phase::Prerequisites), "Prerequisites"),
+    (SortKey::Verdict(Phase::E0E1), "E0-E1"),
+    (SortKey::Verdict(Phase::E2Full), "E2 full"),
+    (SortKey::Verdict(Phase::E2Quantized), "E2 quantized"),
 ];
 
 fn header(key: SortKey, label: &'static str, sort: Sort, on_sort: &Callback<SortKey>) -> Html {
@@ -57,7 +57,7 @@ fn header(key: SortKey, label: &'static str, sort: Sort, on_sort: &Callback<Sort
     }
 }
 
-fn row(r: &FleetRow, selected: bool, on_select: &Callback<Option<String>>) -> Html {
+fn row(r: &MachineView, selected: bool, on_select: &Callback<Option<String>>) -> Html {
     let system = &r.report.machine.system;
     let host = r.host().to_owned();
     let onclick = {
@@ -86,7 +86,7 @@ fn row(r: &FleetRow, selected: bool, on_select: &Callback<Option<String>>) -> Ht
             <td class="gpu">{r.gpu_summary()}</td>
             <td class="num">{gflops}</td>
             <td class={classes!("embedding", embedding.replace(' ', "-"))}>{embedding}</td>
-            { for VerdictKey::ALL.iter().map(|v| html! { <td data-verdict={v.key()}><Verdict pass={v.of(r.verdict())} /></td> }) }
+            { for Phase::ALL.iter().map(|v| html! { <td data-verdict={v.key()}><Verdict pass={r.verdict().grants(*v)} /></td> }) }
         </tr>
     }
 }

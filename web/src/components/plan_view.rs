@@ -5,7 +5,7 @@ use crate::components::charts::Charts;
 use crate::components::pager::{Pager, clamp_page};
 use crate::plan_view_model::{PhaseView, PlanView, describe};
 use crate::shared::Shared;
-use crate::state::Fleet;
+use crate::fleet::Fleet;
 use llmcap_core::Strategy;
 use yew::prelude::*;
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::fleet::VerdictKey;
+use llmcap_core::Phase;
 use llmcap_core::report::EmbeddingStatus;
 use llmcap_core::{ReportFile, parse_report};
 
@@ -19,7 +19,7 @@ fn examples() -> AppState {
 }
 
 /// The fleet row of `host`; the test fails when there is none.
-fn row_of<'a>(state: &'a AppState, host: &str) -> &'a FleetRow {
+fn row_of<'a>(state: &'a AppState, host: &str) -> &'a MachineView {
     state
         .fleet
         .rows
@@ -158,7 +158,7 @@ fn what_if_uses_cores_classify_and_changes_the_plan() {
     let expected = classify(&row.measured.machine.with_overrides(&overrides)).capabilities;
     assert_eq!(row.report.capabilities, expected);
     assert_eq!(row.tier, None);
-    assert!(!VerdictKey::Prerequisites.of(row.verdict()));
+    assert!(!row.verdict().grants(Phase::Prerequisites));
     let planned = |state: &AppState| -> Vec<String> {
         state
             .plan_view
@@ -187,7 +187,7 @@ fn sorting_flips_on_a_second_click_and_keeps_host_order_on_ties() {
     assert_eq!(hosts(&state)[0], "gpu-h200", "largest RAM first");
     state.apply(Action::SortBy(SortKey::RamTotal));
     assert_eq!(hosts(&state)[0], "lab-pi");
-    state.apply(Action::SortBy(SortKey::Verdict(VerdictKey::E2Full)));
+    state.apply(Action::SortBy(SortKey::Verdict(Phase::E2Full)));
     assert_eq!(
         hosts(&state)[..3],
         ["cloud-epyc", "gpu-desktop", "gpu-h200"]
@@ -418,4 +418,24 @@ fn a_name_with_a_folder_is_listed_and_planned_by_its_base_name() {
     let state = state_with(vec![FileInput::bytes("fleet/epyc.json", EPYC)]);
     assert_eq!(state.files[0].name, "epyc.json", "as the plan names it");
     assert_eq!(hosts(&state), ["vm"]);
+}
+
+/// The page's three downloads for the example fleet, byte for byte. With `LLMCAP_BLESS=1`
+/// the files are written instead, for a deliberate change.
+#[test]
+fn the_downloads_are_pinned() {
+    let state = examples();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/pinned");
+    for (name, text) in [
+        ("page_merged_reports.json", state.merged_reports_json()),
+        ("page_distributed_plan.json", state.plan_json()),
+        ("page_inventory.yml", state.ansible_inventory()),
+    ] {
+        let path = dir.join(name);
+        if std::env::var_os("LLMCAP_BLESS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let pinned = std::fs::read_to_string(&path).unwrap();
+        assert!(pinned == text, "{name} changed");
+    }
 }
