@@ -65,6 +65,7 @@ fn machine(i: usize) -> Machine {
         benchmark: Benchmark {
             matrix_mult_time: Some(200.0 / gflops * 1.3),
             operations_per_second: Some(gflops / 2.6),
+            status: llmcap_core::report::BenchmarkStatus::Success,
             gflops: (!i.is_multiple_of(11)).then_some(gflops),
             seconds_per_product_median: Some(2.0 / gflops),
             seconds_per_round_median: Some(2.6 / gflops),

@@ -24,5 +24,5 @@ pub use classify::{Assessment, Check, Overrides, classify};
 pub use document::{Document, document};
 pub use plan::{Plan, PlanOptions, ReportFile, Strategy, plan_files, plan_json, render_text};
 pub use recommend::{Recommendations, Settings, recommend};
-pub use report::{Machine, Report, ReportError, SCHEMA_VERSION, parse_report};
 pub use report::Phase;
+pub use report::{Machine, Report, ReportError, SCHEMA_VERSION, parse_report};

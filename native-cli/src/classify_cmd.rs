@@ -156,17 +156,12 @@ fn describe(o: &Overrides) -> String {
 }
 
 fn text(e: &Evaluated) -> String {
-    let mark = |v: Option<bool>| if v == Some(true) { "✓" } else { "✗" };
     let c = &e.capabilities;
-    let mut out = format!(
-        "{} ({})\n  prerequisites {}  e0_e1 {}  e2_full {}  e2_quantized {}\n",
-        e.file,
-        e.hostname,
-        mark(c.prerequisites),
-        mark(c.e0_e1),
-        mark(c.e2_full),
-        mark(c.e2_quantized)
-    );
+    let marks: Vec<String> = Phase::ALL
+        .iter()
+        .map(|&p| format!("{} {}", p.key(), if c.grants(p) { "✓" } else { "✗" }))
+        .collect();
+    let mut out = format!("{} ({})\n  {}\n", e.file, e.hostname, marks.join("  "));
     for line in &c.model_recommendations {
         out.push_str(&format!("  - {line}\n"));
     }

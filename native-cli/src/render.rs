@@ -17,7 +17,11 @@ pub fn human(heading: &str, sheet: &Sheet) -> String {
             section = Some(fact.section);
             let _ = writeln!(out, "\n{}", fact.section.title());
         }
-        let width = if fact.section == Section::Performance { 16 } else { 10 };
+        let width = if fact.section == Section::Performance {
+            16
+        } else {
+            10
+        };
         let _ = writeln!(out, "  {:<width$} {}", fact.label, fact.value);
         if let Some(meaning) = fact.meaning {
             let _ = writeln!(out, "  {:<width$} {meaning}", "");

@@ -10,8 +10,7 @@ use crate::plan_view_model::{self, PlanView};
 use crate::shared::Shared;
 use llmcap_core::report::write_bundle;
 use llmcap_core::{
-    Overrides, Plan, PlanOptions, Report, ReportFile, Settings, Strategy, document, plan_files,
-    plan_json,
+    Overrides, Plan, PlanOptions, Report, ReportFile, Settings, Strategy, document, plan_json,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -262,9 +261,7 @@ impl AppState {
 
     /// Recomputes the open machine's details.
     fn refresh_detail(&mut self) {
-        self.detail = self
-            .selected_row()
-            .map(|row| Shared::new(Detail::of(row)));
+        self.detail = self.selected_row().map(|row| Shared::new(Detail::of(row)));
     }
 
     /// The row of the open machine.

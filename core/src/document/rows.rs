@@ -167,7 +167,10 @@ fn written_by(report: &Report) -> String {
 }
 
 fn platform(s: &System) -> String {
-    let os = s.os.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+    let os =
+        s.os.as_deref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
     format!(
         "{} {}{os}",
         s.platform.as_deref().unwrap_or("?"),
@@ -183,7 +186,9 @@ fn cpu(s: &System) -> String {
         .filter(|b| !b.is_empty())
         .map(|b| format!("{b}, "))
         .unwrap_or_default();
-    let cores = s.cpu_count_physical.map_or("?".to_owned(), |c| c.to_string());
+    let cores = s
+        .cpu_count_physical
+        .map_or("?".to_owned(), |c| c.to_string());
     format!("{brand}{cores} cores ({} threads)", s.cpu_count)
 }
 
@@ -234,7 +239,9 @@ fn gpu(g: &Gpu) -> String {
 fn python(s: &System) -> String {
     s.python_version
         .as_deref()
-        .map_or("not found".to_owned(), |v| v.lines().next().unwrap_or(v).to_owned())
+        .map_or("not found".to_owned(), |v| {
+            v.lines().next().unwrap_or(v).to_owned()
+        })
 }
 
 fn ollama(ollama: Option<&Ollama>) -> String {
@@ -281,7 +288,8 @@ fn benchmark(report: &Report) -> String {
 }
 
 fn embedding(e: &Embedding) -> String {
-    let number = |v: Option<f64>, round: fn(f64) -> f64| v.map_or("?".into(), |v| show_number(round(v)));
+    let number =
+        |v: Option<f64>, round: fn(f64) -> f64| v.map_or("?".into(), |v| show_number(round(v)));
     match e.status {
         EmbeddingStatus::Success => format!(
             "✓ loaded in {} s, {} sentences in {} s ({}/s), {} MB needed",
@@ -374,8 +382,9 @@ fn model_line(rec: &Recommendations) -> String {
             q.memory_basis,
             q.quality
         ),
-        None => "No Phi-3 level fits: use this machine for data generation and embeddings."
-            .to_owned(),
+        None => {
+            "No Phi-3 level fits: use this machine for data generation and embeddings.".to_owned()
+        }
     }
 }
 
@@ -402,7 +411,10 @@ fn settings(rec: &Recommendations) -> Vec<(&'static str, String)> {
         ),
         (
             "Machine type",
-            format!("{} — {}; model: {}; {}", t.name, t.role, t.model, t.experiments),
+            format!(
+                "{} — {}; model: {}; {}",
+                t.name, t.role, t.model, t.experiments
+            ),
         ),
         (
             "Decision tree",

@@ -16,11 +16,11 @@
 //! half-open ranges in phase-2 order. A phase no machine can run gets a warning.
 
 use super::machines::{Candidate, Candidates};
-use crate::num::{median, round2};
 use super::output::{Assignment, ConfigRange, Experiment};
 use super::shares::{apportion, weight_units};
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};
+use crate::num::{median, round2};
 use crate::rules::Phase;
 use std::cmp::Ordering;
 
@@ -206,12 +206,7 @@ fn e2_rank(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
 }
 
 fn phase3(fleet: &Candidates<'_>) -> Vec<Assignment> {
-    let capable = || {
-        fleet
-            .all
-            .iter()
-            .filter(|m| m.rule.is_some() && m.can_e2())
-    };
+    let capable = || fleet.all.iter().filter(|m| m.rule.is_some() && m.can_e2());
     let Some(best) = capable().min_by(|a, b| e2_rank(a, b)) else {
         return Vec::new();
     };

@@ -1,9 +1,11 @@
 //! Report files as the CLI and the page read them: each file's reports (a bundle holds
 //! several), parsed and validated, or rejected with one error line.
 
-use super::output::Rejected;
 use super::Input;
-use crate::report::{MAX_REPORT_BYTES, ReadReport, Report, ReportError, SizeLimit, read_reports, worth_reading};
+use super::output::Rejected;
+use crate::report::{
+    MAX_REPORT_BYTES, ReadReport, Report, ReportError, SizeLimit, read_reports, worth_reading,
+};
 use std::borrow::Cow;
 
 /// A report file as the caller read it.

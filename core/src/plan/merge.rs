@@ -7,7 +7,7 @@ use super::Input;
 use super::machines::Candidate;
 use super::output::{Duplicate, Replaced};
 use crate::recommend::Settings;
-use crate::report::{DateTime, Report};
+use crate::report::Report;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

@@ -71,8 +71,8 @@ mod versions;
 
 pub use files::ReportFile;
 pub use output::{
-    Assignment, ConfigRange, Duplicate, Excluded, Experiment, Plan, PlannedMachine, Rejected, Replaced,
-    TierEntry, Tiers,
+    Assignment, ConfigRange, Duplicate, Excluded, Experiment, Plan, PlannedMachine, Rejected,
+    Replaced, TierEntry, Tiers,
 };
 pub use render::{plan_json, render_text};
 pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};

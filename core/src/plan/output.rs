@@ -55,10 +55,8 @@ impl Plan {
         }
         rejected.sort_by(|a, b| (&a.file, &a.error).cmp(&(&b.file, &b.error)));
         self.rejected.extend(rejected);
-        let files = self.machines.len()
-            + self.rejected.len()
-            + self.duplicates.len()
-            + self.replaced.len();
+        let files =
+            self.machines.len() + self.rejected.len() + self.duplicates.len() + self.replaced.len();
         let warning = super::merge::skipped_warning(self.rejected.len(), files);
         self.warnings.insert(0, warning);
     }

@@ -11,7 +11,7 @@
 //! named in a warning: an empty phase, idle machines, and a fallback to a tier-2 machine
 //! whose own report says it cannot run E2.
 
-use super::machines::{Candidates, Candidate};
+use super::machines::{Candidate, Candidates};
 use super::output::Experiment;
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};

@@ -59,7 +59,6 @@ pub(crate) fn apportion(weights: &[u128], total: u32, names: &[&str]) -> Vec<u32
     parts
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +103,4 @@ mod tests {
         assert_eq!(weight_units(-1.0), 0);
         assert_eq!(weight_units(f64::NAN), 0);
     }
-
 }

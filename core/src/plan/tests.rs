@@ -454,18 +454,30 @@ fn the_plan_takes_reports_and_names_each_machines_input() {
     let plan = plan(&inputs, &PlanOptions::default());
     for machine in &plan.machines {
         assert_eq!(inputs[machine.input].file, machine.file);
-        assert_eq!(inputs[machine.input].report.hostname.as_str(), machine.hostname);
+        assert_eq!(
+            inputs[machine.input].report.hostname.as_str(),
+            machine.hostname
+        );
     }
     assert_eq!(plan.duplicates.len(), 1);
-    assert_eq!(inputs[plan.duplicates[0].input].file, plan.duplicates[0].file);
+    assert_eq!(
+        inputs[plan.duplicates[0].input].file,
+        plan.duplicates[0].file
+    );
     assert_eq!(inputs[plan.replaced[0].input].file, "old.json");
     // The same reports in another order give the same plan, inputs renumbered.
     let reversed: Vec<Input<'_>> = inputs.iter().rev().copied().collect();
-    assert_eq!(plan_json(&super::plan(&reversed, &PlanOptions::default())), plan_json(&plan));
+    assert_eq!(
+        plan_json(&super::plan(&reversed, &PlanOptions::default())),
+        plan_json(&plan)
+    );
     // And the same plan as the files they came from.
     let files: Vec<ReportFile<'_>> = texts
         .iter()
         .map(|(name, text)| ReportFile::new(name, text.as_bytes()))
         .collect();
-    assert_eq!(plan_json(&plan_files(&files, &PlanOptions::default())), plan_json(&plan));
+    assert_eq!(
+        plan_json(&plan_files(&files, &PlanOptions::default())),
+        plan_json(&plan)
+    );
 }

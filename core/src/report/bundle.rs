@@ -31,7 +31,6 @@
 //! nothing to skip.
 
 use super::parse::strip_position;
-use super::wire::RawReport;
 use super::{FieldError, MAX_REPORT_BYTES, Report, ReportError, parse_report, show_text};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -281,7 +280,7 @@ mod tests {
     #[test]
     fn the_written_bundle_reads_back_as_the_same_reports() {
         let report = parse_report("pi.json", PI.as_bytes()).unwrap();
-        let text = write_bundle(&[report.to_raw(), report.to_raw()]);
+        let text = write_bundle(&[&report, &report]);
         let read = read_reports("merged.json", text.as_bytes());
         assert_eq!(names(&read), ["merged.json#1", "merged.json#2"]);
         for r in &read {
@@ -361,7 +360,7 @@ mod tests {
 
     #[test]
     fn large_files_are_read_whole_only_when_their_start_names_the_bundle_key() {
-        let bundle = write_bundle(&[parse_report("pi.json", PI.as_bytes()).unwrap().to_raw()]);
+        let bundle = write_bundle(&[parse_report("pi.json", PI.as_bytes()).unwrap()]);
         let over = MAX_REPORT_BYTES + 1;
         assert!(worth_reading(10, b"anything"));
         assert!(worth_reading(MAX_REPORT_BYTES, b""));

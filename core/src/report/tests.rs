@@ -56,7 +56,7 @@ fn reads_the_guides_reports() {
 fn round_trips_through_the_wire_form() {
     for json in [EPYC, H200] {
         let report = parse(json).unwrap();
-        let written = serde_json::to_string(&report.to_raw()).unwrap();
+        let written = serde_json::to_string(&report).unwrap();
         assert_eq!(parse(&written).unwrap(), report);
     }
 }
@@ -64,7 +64,7 @@ fn round_trips_through_the_wire_form() {
 #[test]
 fn keeps_the_guides_keys_when_writing() {
     let report = parse(EPYC).unwrap();
-    let written: serde_json::Value = serde_json::to_value(report.to_raw()).unwrap();
+    let written: serde_json::Value = serde_json::to_value(&report).unwrap();
     let original: serde_json::Value = serde_json::from_str(EPYC).unwrap();
     for section in ["system", "benchmark", "capabilities"] {
         for (key, value) in original[section].as_object().unwrap() {

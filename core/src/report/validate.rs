@@ -7,9 +7,9 @@ use super::wire::{
     RawBenchmark, RawCapabilities, RawEmbedding, RawGpu, RawOllama, RawReport, RawSystem, RawTool,
 };
 use super::{
-    Benchmark, BenchmarkStatus, Capabilities, DateTime, Embedding, EmbeddingStatus, FieldError, Gpu, GpuType,
-    Hostname, Machine, Ollama, Report, ReportError, SCHEMA_VERSION, System, Tool, show_number,
-    show_text,
+    Benchmark, BenchmarkStatus, Capabilities, DateTime, Embedding, EmbeddingStatus, FieldError,
+    Gpu, GpuType, Hostname, Machine, Ollama, Report, ReportError, SCHEMA_VERSION, System, Tool,
+    show_number, show_text,
 };
 
 /// The most RAM a report may claim, GiB (64 TiB).

@@ -3,10 +3,9 @@
 //! the benchmark use it; so can a user who wants this one answer quickly.
 
 use super::{EmbedArgs, EmbedOptions, Step, run_test_with};
-use llmcap_core::document::rows::embedding_meaning;
 use clap::Args;
 use clap::builder::TypedValueParser;
-use llmcap_core::report::wire::RawEmbedding;
+use llmcap_core::document::rows::embedding_meaning;
 use llmcap_core::report::{Embedding, EmbeddingStatus};
 use std::io::Write;
 use std::process::ExitCode;
@@ -48,7 +47,7 @@ pub fn check_main(args: CheckArgs) -> ExitCode {
     });
     eprintln!("embedding: {}", summary(&embedding));
     eprintln!("{}", embedding_meaning(embedding.status));
-    let line = serde_json::to_string(&RawEmbedding::from(&embedding)).map(|l| l + "\n");
+    let line = serde_json::to_string(&embedding).map(|l| l + "\n");
     let mut out = std::io::stdout().lock();
     let printed = line
         .map_err(std::io::Error::other)

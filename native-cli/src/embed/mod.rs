@@ -36,7 +36,7 @@ pub use run::{Step, WORKER_SUBCOMMAND, run_test_with};
 pub use worker::{WorkerArgs, worker_main};
 
 use clap::Args;
-use llmcap_core::report::{Embedding, EmbeddingStatus};
+use llmcap_core::report::Embedding;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -187,7 +187,7 @@ mod tests {
             ..EmbedOptions::default()
         };
         let e = run_test(&options);
-        assert_eq!(e.status, EmbeddingStatus::Skip);
+        assert_eq!(e.status, llmcap_core::report::EmbeddingStatus::Skip);
         assert_eq!(
             e.reason.as_deref(),
             Some("not run: --skip-embedding was given")

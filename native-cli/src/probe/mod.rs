@@ -10,11 +10,11 @@ pub mod parse;
 pub mod system;
 
 use crate::bench::{self, BenchOptions};
-use llmcap_core::num::round2;
 use crate::embed::{self, EmbedOptions};
 use crate::progress::Progress;
 use crate::tool;
 use llmcap_core::classify::classify;
+use llmcap_core::num::round2;
 use llmcap_core::report::{
     Benchmark, Capabilities, DateTime, Embedding, Hostname, Machine, Ollama, Report,
     SCHEMA_VERSION, System, Tool,

@@ -1,11 +1,11 @@
 //! The plan section's charts: RAM and GFLOP/s per machine, and the E0 shares.
 
 use crate::components::bar_chart::{Bar, BarChart};
+use crate::fleet::Fleet;
 use crate::format::{gb, percent, rate};
-use llmcap_core::num::round2;
 use crate::plan_view_model::PlanView;
 use crate::shared::Shared;
-use crate::fleet::Fleet;
+use llmcap_core::num::round2;
 use llmcap_core::report::show_number;
 use yew::prelude::*;
 

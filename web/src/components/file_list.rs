@@ -2,8 +2,8 @@
 //! aside for a newer report of the same host; each can be removed.
 
 use crate::components::pager::{Pager, clamp_page};
-use crate::shared::Shared;
 use crate::fleet::Fleet;
+use crate::shared::Shared;
 use crate::state::LoadedFile;
 use yew::prelude::*;
 

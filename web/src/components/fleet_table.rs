@@ -4,9 +4,9 @@
 use crate::components::pager::{Pager, clamp_page};
 use crate::components::verdict::Verdict;
 use crate::fleet::{Fleet, MachineView, Sort, SortKey};
-use llmcap_core::Phase;
 use crate::format::{gb, rate};
 use crate::shared::Shared;
+use llmcap_core::Phase;
 use yew::prelude::*;
 
 const PAGE: usize = 50;

@@ -33,10 +33,12 @@ fn level(level: Level) -> &'static str {
 }
 
 fn facts(file: &str, sheet: &Sheet) -> Html {
-    let rows = std::iter::once(("Report file", file.to_owned()))
-        .chain(sheet.facts.iter().map(|f| match f.meaning {
-            Some(meaning) => (f.label, format!("{} ({meaning})", f.value)),
-            None => (f.label, f.value.clone()),
+    let rows =
+        std::iter::once(("Report file", file.to_owned())).chain(sheet.facts.iter().map(|f| {
+            match f.meaning {
+                Some(meaning) => (f.label, format!("{} ({meaning})", f.value)),
+                None => (f.label, f.value.clone()),
+            }
         }));
     html! {
         <dl class="facts">
@@ -90,7 +92,12 @@ fn checks(sheet: &Sheet) -> Html {
 fn recommendations(detail: &Detail) -> Html {
     let body = match &detail.sheet.install {
         Install::Nothing(why) => html! { <p class="quantization">{why}</p> },
-        Install::Model { model, options, settings, notes } => html! {
+        Install::Model {
+            model,
+            options,
+            settings,
+            notes,
+        } => html! {
             <>
             <dl class="facts">
                 <dt>{"Quantization"}</dt><dd class="quantization">{model}</dd>

@@ -3,9 +3,9 @@
 
 use crate::components::charts::Charts;
 use crate::components::pager::{Pager, clamp_page};
+use crate::fleet::Fleet;
 use crate::plan_view_model::{PhaseView, PlanView, describe};
 use crate::shared::Shared;
-use crate::fleet::Fleet;
 use llmcap_core::Strategy;
 use yew::prelude::*;
 

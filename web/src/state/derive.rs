@@ -79,7 +79,10 @@ impl AppState {
             (r.input, message)
         });
         let duplicates = plan.duplicates.iter().map(|d| {
-            let message = format!("{}: the same report as {}; counted once", d.file, d.duplicate_of);
+            let message = format!(
+                "{}: the same report as {}; counted once",
+                d.file, d.duplicate_of
+            );
             (d.input, message)
         });
         let set_aside = replaced

@@ -1,7 +1,7 @@
 use super::*;
 use llmcap_core::Phase;
 use llmcap_core::report::EmbeddingStatus;
-use llmcap_core::{ReportFile, parse_report};
+use llmcap_core::{ReportFile, classify, parse_report, plan_files};
 
 const EPYC: &str = include_str!("../../../tests/fixtures/seed-reports/epyc-2core.json");
 const H200: &str = include_str!("../../../tests/fixtures/seed-reports/h200-16core-offline.json");
