@@ -1,13 +1,11 @@
 //! `llmcap`: probe a machine, classify reports, plan a fleet.
 
 mod bench;
-mod classify_cmd;
 mod cli;
+mod cmd;
 mod embed;
 mod out;
-mod plan_cmd;
 mod probe;
-mod probe_cmd;
 mod progress;
 mod render;
 mod report_io;
@@ -26,9 +24,9 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LLMCAP_
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Probe(args) => probe_cmd::run(args),
-        Command::Classify(args) => classify_cmd::run(args),
-        Command::Plan(args) => plan_cmd::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
+        Command::Classify(args) => cmd::classify::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
         Command::Schema => print_schema(),
         Command::EmbedCheck(args) => embed::check_main(args),
         Command::EmbedWorker(args) => embed::worker_main(args),
