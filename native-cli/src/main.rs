@@ -1,6 +1,7 @@
 //! `llmcap`: probe a machine, classify reports, plan a fleet.
 
 mod bench;
+mod child;
 mod cli;
 mod cmd;
 mod embed;
