@@ -313,7 +313,10 @@ fn a_tool_whose_grandchild_holds_its_output_is_read_within_the_timeout() {
     }
     let report: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
-    let gpus = report["system"]["gpus"].as_array().unwrap();
+    let gpus = report["system"]["gpus"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if gpus.iter().any(|g| g["source"] == "nvml") {
         eprintln!("skipped: NVML answers on this machine, so nvidia-smi is not asked");
         return;
