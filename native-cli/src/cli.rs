@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use llmcap_core::export::Format;
 use llmcap_core::plan::Strategy;
+use llmcap_core::report::Hostname;
 use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
@@ -60,8 +61,8 @@ pub struct ProbeArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Name the machine this way instead of by its host name.
-    #[arg(long, value_name = "NAME")]
-    pub hostname: Option<String>,
+    #[arg(long, value_name = "NAME", value_parser = hostname)]
+    pub hostname: Option<Hostname>,
     /// Skip the matrix-multiply benchmark (the slow-CPU rule then cannot apply).
     #[arg(long)]
     pub skip_benchmark: bool,
@@ -150,6 +151,11 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A `--hostname`, checked as a report's host name is; clap prints the value before this.
+fn hostname(text: &str) -> Result<Hostname, String> {
+    Hostname::parse(text).map_err(|e| format!("expected {}", e.expected))
+}
+
 fn non_negative(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() && (0.0..=1e7).contains(&v) => Ok(v),
@@ -173,9 +179,21 @@ mod tests {
             vec!["llmcap", "probe", "--bench-seconds", "-1"],
             vec!["llmcap", "probe", "--bench-seconds", "NaN"],
             vec!["llmcap", "classify", "r.json", "--ram-available-gb", "lots"],
+            vec!["llmcap", "probe", "--hostname", "../evil"],
         ] {
             let err = Cli::try_parse_from(&args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn a_bad_hostname_says_what_a_good_one_looks_like() {
+        let err = Cli::try_parse_from(["llmcap", "probe", "--hostname", "a/b"]).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("invalid value 'a/b' for '--hostname <NAME>': expected a host name"),
+            "{text}"
+        );
+        assert!(!text.contains("field `hostname`"), "{text}");
     }
 }

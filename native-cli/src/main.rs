@@ -1,13 +1,12 @@
 //! `llmcap`: probe a machine, classify reports, plan a fleet.
 
 mod bench;
-mod classify_cmd;
+mod child;
 mod cli;
+mod cmd;
 mod embed;
 mod out;
-mod plan_cmd;
 mod probe;
-mod probe_cmd;
 mod progress;
 mod render;
 mod report_io;
@@ -23,28 +22,29 @@ pub const TARGET: &str = env!("LLMCAP_TARGET");
 /// `llmcap --version`: the version and the target triple.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LLMCAP_TARGET"), ")");
 
+/// Exit code of a command that failed: usage or I/O errors, in every command.
+const ERROR_EXIT_CODE: u8 = 2;
+
+/// The one place where a command's error becomes a line on standard error and exit code 2.
+/// Commands return their own exit code otherwise (probe's 1, classify's 2 for bad files).
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Probe(args) => probe_cmd::run(args),
-        Command::Classify(args) => classify_cmd::run(args),
-        Command::Plan(args) => plan_cmd::run(args),
+    let result = match cli.command {
+        Command::Probe(args) => cmd::probe::run(args),
+        Command::Classify(args) => cmd::classify::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
         Command::Schema => print_schema(),
-        Command::EmbedCheck(args) => embed::check_main(args),
-        Command::EmbedWorker(args) => embed::worker_main(args),
-    }
+        Command::EmbedCheck(args) => Ok(embed::check_main(args)),
+        Command::EmbedWorker(args) => Ok(embed::worker_main(args)),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(ERROR_EXIT_CODE)
+    })
 }
 
-fn print_schema() -> ExitCode {
+fn print_schema() -> anyhow::Result<ExitCode> {
     let schema = schemars::schema_for!(llmcap_core::report::wire::RawReport);
-    match report_io::to_json(&schema) {
-        Ok(text) => {
-            out::print(&text);
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    out::print(&report_io::to_json(&schema)?);
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,13 +3,11 @@
 //! A missing, failing or hung tool is an ordinary outcome here, never a crash: the caller turns
 //! it into a warning in the report.
 
-use std::io::Read;
+use crate::child::{self, Keep, Outcome};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::thread;
+use std::process::Command;
 use std::time::Duration;
 use thiserror::Error;
-use wait_timeout::ChildExt;
 
 /// Why a tool gave no usable output.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -45,117 +43,58 @@ pub enum ToolError {
     },
 }
 
-/// Starts the tool in a process group of its own, so that a timeout can stop everything it
-/// started: a tool is often a script (a pyenv shim for `python3`) whose real work is a child.
-///
-/// # Platform-specific behaviour
-///
-/// On Unix, a new process group; elsewhere, nothing.
-#[cfg(unix)]
-fn own_group(command: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    command.process_group(0);
-}
+/// The most of a tool's output kept: its first bytes, where its answer is.
+const KEEP_BYTES: usize = 4 * 1024 * 1024;
 
-/// See the Unix version.
-#[cfg(not(unix))]
-fn own_group(_command: &mut Command) {}
-
-/// Stops a tool that ran out of time, with everything it started.
-///
-/// # Platform-specific behaviour
-///
-/// On Unix, kills the tool's process group; elsewhere, the tool alone.
-#[cfg(unix)]
-fn kill_all(child: &mut std::process::Child) {
-    use nix::sys::signal::{Signal, killpg};
-    use nix::unistd::Pid;
-    if let Ok(id) = i32::try_from(child.id()) {
-        let _ = killpg(Pid::from_raw(id), Signal::SIGKILL);
-    }
-    let _ = child.kill();
-}
-
-/// See the Unix version.
-#[cfg(not(unix))]
-fn kill_all(child: &mut std::process::Child) {
-    let _ = child.kill();
-}
-
-/// Runs `program args...` and returns its standard output, or why there is none.
+/// Runs `program args...` and returns its standard output, or why there is none. The tool
+/// runs in a process group of its own, so a timeout stops everything it started, and
+/// reading its output ends at the same deadline (see [`crate::child`]).
 pub fn run(
     program: impl AsRef<Path>,
     args: &[&str],
     timeout: Duration,
 ) -> Result<String, ToolError> {
     let program = program.as_ref();
-    let name = program.display().to_string();
+    let tool = program.display().to_string();
     let mut command = Command::new(program);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    own_group(&mut command);
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ToolError::NotFound(name));
-        }
-        Err(e) => {
-            return Err(ToolError::Io {
-                tool: name,
-                message: e.to_string(),
-            });
-        }
+    command.args(args);
+    let options = child::Options {
+        timeout,
+        kill_group: true,
+        keep: Keep::Head(KEEP_BYTES),
+        capture_stderr: true,
     };
-    // Read both pipes on threads so a chatty tool cannot block on a full pipe.
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
-    let status = match child.wait_timeout(timeout) {
-        Ok(Some(status)) => status,
-        Ok(None) => {
-            kill_all(&mut child);
-            let _ = child.wait();
-            return Err(ToolError::TimedOut {
-                tool: name,
-                seconds: timeout.as_secs_f64(),
-            });
-        }
-        Err(e) => {
-            let _ = child.kill();
-            return Err(ToolError::Io {
-                tool: name,
-                message: e.to_string(),
-            });
-        }
-    };
-    let stdout = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
-    let stderr = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
-    if status.success() {
-        Ok(stdout)
-    } else {
-        Err(ToolError::Failed {
-            tool: name,
+    match child::run(command, &options) {
+        Outcome::Exited { status, stdout, .. } if status.success() => Ok(stdout),
+        Outcome::Exited { status, stderr, .. } => Err(ToolError::Failed {
+            tool,
             status: status.to_string(),
-            stderr: stderr
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .chars()
-                .take(200)
-                .collect(),
-        })
+            stderr: first_line(&stderr),
+        }),
+        Outcome::TimedOut { .. } => Err(ToolError::TimedOut {
+            tool,
+            seconds: timeout.as_secs_f64(),
+        }),
+        Outcome::Failed(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ToolError::NotFound(tool))
+        }
+        Outcome::Failed(e) => Err(ToolError::Io {
+            tool,
+            message: e.to_string(),
+        }),
     }
 }
 
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.by_ref().take(4 * 1024 * 1024).read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+/// The first line of an error output, trimmed and cut at 200 characters.
+fn first_line(stderr: &str) -> String {
+    stderr
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 #[cfg(all(test, unix))]

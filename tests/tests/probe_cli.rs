@@ -272,3 +272,62 @@ fn a_hub_that_never_answers_is_bounded_by_the_download_timeout() {
     );
     drop(silent);
 }
+
+/// A tool that exits but leaves a grandchild holding its output pipe (`setsid sleep 120 &`)
+/// must not stall the probe past `--tool-timeout`, and what it printed is kept.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_tool_whose_grandchild_holds_its_output_is_read_within_the_timeout() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().unwrap();
+    let pid_file = bin.path().join("sleeper.pid");
+    let script = bin.path().join("nvidia-smi");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho 'NVIDIA Lingering GPU, 24576, 24000, 550.1'\n\
+             setsid sleep 120 &\necho $! > '{}'\n",
+            pid_file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new(crate::common::llmcap_bin())
+        .args(["probe", "--skip-embedding", "--skip-benchmark", "--no-save"])
+        .args(["--quiet", "--json", "--tool-timeout", "3"])
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status();
+    }
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&output)));
+    let gpus = report["system"]["gpus"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if gpus.iter().any(|g| g["source"] == "nvml") {
+        eprintln!("skipped: NVML answers on this machine, so nvidia-smi is not asked");
+        return;
+    }
+    assert!(
+        gpus.iter().any(|g| g["name"] == "NVIDIA Lingering GPU"),
+        "the GPU the tool printed is kept: {gpus:?} {}",
+        report["warnings"]
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(5),
+        "bounded by --tool-timeout 3: {elapsed:?}"
+    );
+}

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod gate;
 
 mod ansible_inventory;
 mod ansible_prepare;

@@ -1,123 +1,27 @@
-//! Running a child process under a time limit: its output is drained on threads so a
-//! chatty child cannot block on a full pipe, and a child past its limit is killed.
+//! Running the embedding worker under a time limit (with [`crate::child`]) and telling how
+//! it ended.
 
-use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
-use std::thread;
+use crate::child::{self, Keep};
+use std::process::{Command, ExitStatus};
 use std::time::Duration;
-use wait_timeout::ChildExt;
 
-/// The most of each output stream kept: its last bytes.
+pub use crate::child::Outcome;
+
+/// The most of each output stream kept: its last bytes, where the worker's result line and
+/// its last error lines are.
 const KEEP_BYTES: usize = 64 * 1024;
 
-/// How long the output of a finished child may still take to arrive.
-const GRACE: Duration = Duration::from_secs(2);
-
-/// How a supervised child ended.
-#[derive(Debug)]
-pub enum Outcome {
-    /// It exited (or was killed by a signal) on its own.
-    Exited {
-        /// Its status.
-        status: ExitStatus,
-        /// The end of its stdout.
-        stdout: String,
-        /// The end of its stderr (empty when not captured).
-        stderr: String,
-    },
-    /// It ran past the limit and was killed.
-    TimedOut {
-        /// The end of its stderr.
-        stderr: String,
-    },
-    /// It could not be started or waited for.
-    Failed(std::io::Error),
-}
-
-/// Runs `command` for at most `limit`, capturing stdout, and stderr when `capture_stderr`
-/// (else the child writes to this process's stderr).
-pub fn run(mut command: Command, limit: Duration, capture_stderr: bool) -> Outcome {
-    command.stdin(Stdio::null()).stdout(Stdio::piped());
-    command.stderr(if capture_stderr {
-        Stdio::piped()
-    } else {
-        Stdio::inherit()
-    });
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) => return Outcome::Failed(e),
+/// Runs a worker `command` for at most `limit`, capturing stdout, and stderr when
+/// `capture_stderr` (else the worker writes to this process's stderr, as the download's
+/// progress does). The worker stays in this process's group, so Ctrl-C reaches it too.
+pub fn run(command: Command, limit: Duration, capture_stderr: bool) -> Outcome {
+    let options = child::Options {
+        timeout: limit,
+        kill_group: false,
+        keep: Keep::Tail(KEEP_BYTES),
+        capture_stderr,
     };
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
-    let waited = child.wait_timeout(limit);
-    let status = match waited {
-        Ok(Some(status)) => Ok(status),
-        Ok(None) => Err(None),
-        Err(e) => Err(Some(e)),
-    };
-    if status.is_err() {
-        stop(&mut child);
-    }
-    let stdout = collect(stdout);
-    let stderr = collect(stderr);
-    match status {
-        Ok(status) => Outcome::Exited {
-            status,
-            stdout,
-            stderr,
-        },
-        Err(None) => Outcome::TimedOut { stderr },
-        Err(Some(e)) => Outcome::Failed(e),
-    }
-}
-
-fn stop(child: &mut Child) {
-    // Already gone is fine: either way it is reaped below.
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// An output stream being read on its own thread into a shared buffer.
-struct Drain {
-    kept: Arc<Mutex<Vec<u8>>>,
-    done: mpsc::Receiver<()>,
-}
-
-fn drain<R: Read + Send + 'static>(mut stream: R) -> Drain {
-    let kept = Arc::new(Mutex::new(Vec::new()));
-    let (tx, done) = mpsc::channel();
-    let shared = Arc::clone(&kept);
-    thread::spawn(move || {
-        let mut buffer = [0u8; 8192];
-        loop {
-            match stream.read(&mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    let mut kept = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                    kept.extend_from_slice(&buffer[..n]);
-                    if kept.len() > 2 * KEEP_BYTES {
-                        let excess = kept.len() - KEEP_BYTES;
-                        kept.drain(..excess);
-                    }
-                }
-            }
-        }
-        let _ = tx.send(());
-    });
-    Drain { kept, done }
-}
-
-/// What a stream gave, once it ends or `GRACE` after the child is gone: a grandchild that
-/// inherited the pipe must not hold the parent.
-fn collect(drain: Option<Drain>) -> String {
-    let Some(drain) = drain else {
-        return String::new();
-    };
-    let _ = drain.done.recv_timeout(GRACE);
-    let kept = drain.kept.lock().unwrap_or_else(PoisonError::into_inner);
-    let start = kept.len().saturating_sub(KEEP_BYTES);
-    String::from_utf8_lossy(&kept[start..]).into_owned()
+    child::run(command, &options)
 }
 
 /// Signals a dying worker most often meets, with what they usually mean.

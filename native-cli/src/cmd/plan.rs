@@ -7,9 +7,9 @@ use llmcap_core::plan::{PlanOptions, plan_files, plan_json, render_text};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Plans the reports. Exit code 0 when a plan was written, 2 when no usable report was given
-/// or the plan could not be written.
-pub fn run(args: PlanArgs) -> ExitCode {
+/// Plans the reports. Exit code 0 when a plan was written; no usable report, or a file that
+/// could not be written, is an error: exit code 2 (see `main`).
+pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let (inputs, path_errors) = report_io::read_inputs(&args.paths);
     for error in &path_errors {
         eprintln!("error: {error}");
@@ -31,17 +31,13 @@ pub fn run(args: PlanArgs) -> ExitCode {
         eprintln!("error: {}", rejected.error);
     }
     if plan.reports_used() == 0 {
-        eprintln!(
-            "error: no usable report among {} file(s); no plan written",
+        anyhow::bail!(
+            "no usable report among {} file(s); no plan written",
             files.len()
         );
-        return ExitCode::from(2);
     }
     let json = plan_json(&plan);
-    if let Err(e) = report_io::write_atomic(&args.output, &json) {
-        eprintln!("error: {e:#}");
-        return ExitCode::from(2);
-    }
+    report_io::write_atomic(&args.output, &json)?;
     let exported = match args.export {
         Some(format) => {
             let path = args
@@ -52,10 +48,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
             for note in &file.notes {
                 eprintln!("warning: {note}");
             }
-            if let Err(e) = report_io::write_atomic(&path, &file.text) {
-                eprintln!("error: {e:#}");
-                return ExitCode::from(2);
-            }
+            report_io::write_atomic(&path, &file.text)?;
             Some((format, path))
         }
         None => None,
@@ -70,5 +63,5 @@ pub fn run(args: PlanArgs) -> ExitCode {
         }
         out::print(&text);
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }

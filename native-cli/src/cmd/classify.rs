@@ -33,7 +33,7 @@ struct Evaluated {
 }
 
 /// Runs the command: exit code 2 when any file was bad, else 0.
-pub fn run(args: ClassifyArgs) -> ExitCode {
+pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let overrides = Overrides {
         ram_available_gb: args.ram_available_gb,
         disk_free_gb: args.disk_free_gb,
@@ -61,13 +61,7 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
         }
     }
     if args.json {
-        match report_io::to_json(&outcomes) {
-            Ok(text) => out::print(&text),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        }
+        out::print(&report_io::to_json(&outcomes)?);
     } else {
         if !overrides.is_empty() {
             out::print(&format!("What-if: {}\n\n", describe(&overrides)));
@@ -78,11 +72,11 @@ pub fn run(args: ClassifyArgs) -> ExitCode {
             }
         }
     }
-    if bad {
+    Ok(if bad {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 fn evaluate(

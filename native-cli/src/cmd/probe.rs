@@ -8,41 +8,19 @@ use crate::progress::Progress;
 use crate::{out, render, report_io};
 use llmcap_core::document::{document, sheet};
 use llmcap_core::recommend::Settings;
-use llmcap_core::report::Hostname;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Runs the probe. Exit code 0 when the machine can run the prerequisites, 1 when it cannot,
-/// 2 for usage or I/O errors.
-pub fn run(args: ProbeArgs) -> ExitCode {
-    match probe(args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn probe(args: ProbeArgs) -> anyhow::Result<ExitCode> {
-    let hostname = args
-        .hostname
-        .as_deref()
-        .map(Hostname::parse)
-        .transpose()
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "--hostname: {}",
-                e.to_string().replace("field `hostname` is", "the name")
-            )
-        })?;
+/// Runs the probe. Exit code 0 when the machine can run the prerequisites, 1 when it cannot;
+/// an error is exit code 2 (see `main`).
+pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
     if !args.no_save {
         std::fs::create_dir_all(&args.output_dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.output_dir.display()))?;
     }
     let options = ProbeOptions {
         output_dir: args.output_dir.clone(),
-        hostname,
+        hostname: args.hostname.clone(),
         bench: (!args.skip_benchmark).then(|| BenchOptions {
             budget: Duration::from_secs_f64(args.bench_seconds),
             ..Default::default()
