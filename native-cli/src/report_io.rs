@@ -7,7 +7,7 @@ use llmcap_core::report::{
     BUNDLE_SNIFF_BYTES, MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, Report, wire::RawReport, worth_reading,
 };
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The report's file name: `capability_report_<host>.json`. Host names are validated to
@@ -28,6 +28,8 @@ pub fn document(
     raw
 }
 
+pub use crate::atomic_write::write_atomic;
+
 /// Pretty JSON with a final newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     let mut text = serde_json::to_string_pretty(value)?;
@@ -35,44 +37,8 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target, so a reader never sees half a file. The file gets the target's
-/// permissions when it exists, else those of a file created the usual way (see
-/// [`set_usual_mode`]), not the temporary file's owner-only ones.
-pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(folder)
-        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {e}", folder.display()))?;
-    temp.write_all(contents.as_bytes())?;
-    set_usual_mode(temp.path(), path)
-        .map_err(|e| anyhow::anyhow!("cannot set the permissions of {}: {e}", path.display()))?;
-    temp.as_file().sync_all()?;
-    temp.persist(path)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
-}
-
-/// Gives `temp` the permissions of `target` when it exists, else `rw-r--r--`, which is what
-/// the guide's script gets under the usual umask: reports are read by other users' tools.
-///
-/// # Platform-specific behaviour
-///
-/// On Unix, sets the mode bits; elsewhere, does nothing (files are created readable there).
-#[cfg(unix)]
-fn set_usual_mode(temp: &Path, target: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-    fs::set_permissions(temp, fs::Permissions::from_mode(mode))
-}
-
-/// See the Unix version.
-#[cfg(not(unix))]
-fn set_usual_mode(_temp: &Path, _target: &Path) -> std::io::Result<()> {
-    Ok(())
-}
+/// A file's contents and its full size, or the I/O error that kept it from being read.
+pub type Contents = Result<(Vec<u8>, u64), String>;
 
 /// One input file: its name and contents, or why it could not be read.
 #[derive(Debug)]
@@ -81,7 +47,39 @@ pub struct InputFile {
     pub name: String,
     /// Its contents (empty when it was not read: see [`read_limited`]) and its full size, or
     /// the I/O error that kept it from being read.
-    pub contents: Result<(Vec<u8>, u64), String>,
+    pub contents: Contents,
+    /// Which file it is, when it could be opened: to refuse writing over an input.
+    pub id: Option<FileId>,
+}
+
+/// Which file a path leads to, whatever path names it (links, `./`, `..`).
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, the device and inode numbers; elsewhere, the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The file at `path`, when it exists.
+    pub fn of(path: &Path) -> Option<FileId> {
+        fs::metadata(path)
+            .ok()
+            .and_then(|meta| FileId::from_metadata(&meta, path))
+    }
+
+    /// The file these metadata describe (`path` names it).
+    #[cfg(unix)]
+    fn from_metadata(meta: &fs::Metadata, _path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId((meta.dev(), meta.ino())))
+    }
+
+    /// See the Unix version.
+    #[cfg(not(unix))]
+    fn from_metadata(_meta: &fs::Metadata, path: &Path) -> Option<FileId> {
+        fs::canonicalize(path).ok().map(FileId)
+    }
 }
 
 impl InputFile {
@@ -160,8 +158,8 @@ pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
         .into_iter()
         .map(|path| {
             let name = file_name(&path);
-            let contents = read_limited(&path, &name);
-            InputFile { name, contents }
+            let (id, contents) = read_limited(&path, &name);
+            InputFile { name, contents, id }
         })
         .collect();
     (inputs, errors)
@@ -175,23 +173,36 @@ fn file_name(path: &Path) -> String {
 
 /// Reads a file, unless it is larger than a report and its start says it is no bundle of
 /// reports, or it is larger than a bundle can be ([`worth_reading`]): then only its size.
-fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
+fn read_limited(path: &Path, name: &str) -> (Option<FileId>, Contents) {
     let io_error = |e: std::io::Error| format!("{name}: cannot read the file: {e}");
-    let file = fs::File::open(path).map_err(io_error)?;
-    let size = file.metadata().map_err(io_error)?.len();
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return (None, Err(io_error(e))),
+    };
+    let meta = match file.metadata() {
+        Ok(meta) => meta,
+        Err(e) => return (None, Err(io_error(e))),
+    };
+    (
+        FileId::from_metadata(&meta, path),
+        read_contents(file, meta.len()).map_err(io_error),
+    )
+}
+
+/// Reads an open file of `size` bytes as [`read_limited`] says.
+fn read_contents(file: fs::File, size: u64) -> std::io::Result<(Vec<u8>, u64)> {
     let mut reader = file.take(MAX_BUNDLE_BYTES + 1);
     let mut bytes = Vec::new();
     if size > MAX_REPORT_BYTES {
         Read::by_ref(&mut reader)
             .take(BUNDLE_SNIFF_BYTES as u64)
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
+            .read_to_end(&mut bytes)?;
         if !worth_reading(size, &bytes) {
             return Ok((Vec::new(), size));
         }
     }
     bytes.reserve(size.min(MAX_BUNDLE_BYTES) as usize);
-    reader.read_to_end(&mut bytes).map_err(io_error)?;
+    reader.read_to_end(&mut bytes)?;
     let size = size.max(bytes.len() as u64);
     Ok((bytes, size))
 }
@@ -199,36 +210,6 @@ fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_write_replaces_whole_files_and_leaves_no_temporaries() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("r.json");
-        write_atomic(&target, "first").unwrap();
-        write_atomic(&target, "second").unwrap();
-        assert_eq!(fs::read_to_string(&target).unwrap(), "second");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn written_files_are_readable_by_others_or_keep_their_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("r.json");
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        write_atomic(&target, "first").unwrap();
-        assert_eq!(mode(&target), 0o644);
-        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomic(&target, "second").unwrap();
-        assert_eq!(mode(&target), 0o640, "an existing file keeps its mode");
-    }
-
-    #[test]
-    fn write_into_a_missing_folder_is_an_error_not_a_panic() {
-        let err = write_atomic(Path::new("/nonexistent-llmcap/x/r.json"), "x").unwrap_err();
-        assert!(err.to_string().contains("/nonexistent-llmcap/x"), "{err}");
-    }
 
     #[test]
     fn folders_expand_to_sorted_json_files_and_big_files_are_not_read() {

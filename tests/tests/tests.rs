@@ -12,6 +12,7 @@ mod ansible_prepare;
 mod ansible_probe;
 mod ansible_tools;
 mod classify_cli;
+mod io_edges;
 mod plan_bad;
 mod plan_bundle;
 mod plan_cli;

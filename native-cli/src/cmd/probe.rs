@@ -51,13 +51,13 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         Some(path)
     };
     if args.json {
-        out::print(&json);
+        out::print(&json)?;
     } else {
         let mut text = render::human(&report, &assessment, &recommendations);
         if let Some(path) = &saved {
             text.push_str(&format!("Report saved to: {}\n", path.display()));
         }
-        out::print(&text);
+        out::print(&text)?;
     }
     Ok(if report.capabilities.prerequisites {
         ExitCode::SUCCESS
