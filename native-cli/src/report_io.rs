@@ -117,39 +117,19 @@ const NOT_REPORTS: &[&str] = &["distributed_plan.json"];
 /// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
 /// name, reading each one. A file larger than a report is read only when it is a bundle of
 /// reports (see [`read_limited`]).
-/// Paths that do not exist are returned as errors.
+/// Paths that do not exist, and anything that is not a regular file (a FIFO would block the
+/// read forever, a device would never end), are returned as errors, one line each, as are
+/// the `*.json` entries of a folder that are no regular file: FIFOs, folders, dangling
+/// symbolic links and link loops.
 pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            match fs::read_dir(path) {
-                Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| {
-                            p.is_file()
-                                && p.extension()
-                                    .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-                                && !p
-                                    .file_name()
-                                    .is_some_and(|n| NOT_REPORTS.iter().any(|x| n == *x))
-                        })
-                        .collect();
-                    if found.is_empty() {
-                        errors.push(format!(
-                            "{}: no *.json files in this folder",
-                            path.display()
-                        ));
-                    }
-                    files.append(&mut found);
-                }
-                Err(e) => errors.push(format!("{}: cannot list the folder: {e}", path.display())),
-            }
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            errors.push(format!("{}: no such file or folder", path.display()));
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => list_folder(path, &mut files, &mut errors),
+            Ok(meta) if meta.is_file() => files.push(path.clone()),
+            Ok(meta) => errors.push(not_a_file(path, &meta)),
+            Err(e) => errors.push(unreachable_path(path, &e)),
         }
     }
     files.sort_by(|a, b| file_name(a).cmp(&file_name(b)).then_with(|| a.cmp(b)));
@@ -165,6 +145,69 @@ pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
     (inputs, errors)
 }
 
+/// Adds a folder's `*.json` regular files (after links) to `files`, and a line to `errors` for
+/// each `*.json` entry that is something else.
+fn list_folder(folder: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let entries = match fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(format!("{}: cannot list the folder: {e}", folder.display()));
+            return;
+        }
+    };
+    let before = files.len();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let is_json = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+        let not_report = path
+            .file_name()
+            .is_some_and(|n| NOT_REPORTS.iter().any(|x| n == *x));
+        if !is_json || not_report {
+            continue;
+        }
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => files.push(path),
+            Ok(meta) => errors.push(not_a_file(&path, &meta)),
+            Err(e) => errors.push(unreachable_path(&path, &e)),
+        }
+    }
+    if files.len() == before {
+        errors.push(format!(
+            "{}: no *.json files in this folder",
+            folder.display()
+        ));
+    }
+}
+
+/// The error line for a path that leads to something other than a file or folder.
+fn not_a_file(path: &Path, meta: &fs::Metadata) -> String {
+    format!(
+        "{}: is {}, not a report file; skipped",
+        path.display(),
+        crate::atomic_write::kind_of(&meta.file_type())
+    )
+}
+
+/// The error line for a path that leads nowhere: missing, a dangling link, a link loop.
+fn unreachable_path(path: &Path, error: &std::io::Error) -> String {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    match (is_link, error.kind()) {
+        (false, std::io::ErrorKind::NotFound) => {
+            format!("{}: no such file or folder", path.display())
+        }
+        (true, std::io::ErrorKind::NotFound) => format!(
+            "{}: is a dangling symbolic link (its target does not exist); skipped",
+            path.display()
+        ),
+        (true, _) => format!(
+            "{}: is a symbolic link that cannot be followed ({error}); skipped",
+            path.display()
+        ),
+        (false, _) => format!("{}: cannot read: {error}; skipped", path.display()),
+    }
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -175,7 +218,7 @@ fn file_name(path: &Path) -> String {
 /// reports, or it is larger than a bundle can be ([`worth_reading`]): then only its size.
 fn read_limited(path: &Path, name: &str) -> (Option<FileId>, Contents) {
     let io_error = |e: std::io::Error| format!("{name}: cannot read the file: {e}");
-    let file = match fs::File::open(path) {
+    let file = match open_without_blocking(path) {
         Ok(file) => file,
         Err(e) => return (None, Err(io_error(e))),
     };
@@ -183,10 +226,36 @@ fn read_limited(path: &Path, name: &str) -> (Option<FileId>, Contents) {
         Ok(meta) => meta,
         Err(e) => return (None, Err(io_error(e))),
     };
+    // Checked again on the open file: the path may have been replaced since it was listed.
+    if !meta.is_file() {
+        let kind = crate::atomic_write::kind_of(&meta.file_type());
+        return (None, Err(format!("{name}: is {kind}, not a report file")));
+    }
     (
         FileId::from_metadata(&meta, path),
         read_contents(file, meta.len()).map_err(io_error),
     )
+}
+
+/// Opens `path` for reading without waiting for a writer, should it have become a FIFO since
+/// its type was checked.
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, with `O_NONBLOCK` (which changes nothing for a regular file); elsewhere, plainly.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)
+}
+
+/// See the Unix version.
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
 }
 
 /// Reads an open file of `size` bytes as [`read_limited`] says.

@@ -210,3 +210,85 @@ fn a_failed_stdout_write_is_exit_code_2_with_an_error() {
     }
     assert!(plan.exists(), "the plan file is still written");
 }
+
+/// Runs `llmcap args...`, killing it if it runs past 20 s (a read that blocks forever).
+fn llmcap_bounded(args: &[&str]) -> Output {
+    let mut child = Command::new(llmcap_bin())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("llmcap {args:?} still runs after 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn error_lines(output: &Output) -> Vec<String> {
+    stderr(output)
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_on_the_command_line_is_one_error_not_a_hang() {
+    let (dir, reports) = reports();
+    let fifo = dir.path().join("pipe.json");
+    mkfifo(&fifo);
+    let good = reports.join("good.json");
+    let plan = dir.path().join("plan.json");
+    for args in [
+        vec!["plan", arg(&fifo), arg(&good), "-o", arg(&plan)],
+        vec!["classify", arg(&fifo), arg(&good)],
+    ] {
+        let output = llmcap_bounded(&args);
+        let lines = error_lines(&output);
+        assert_eq!(lines.len(), 1, "{args:?}: {lines:?}");
+        assert!(
+            lines[0].contains("pipe.json: is a FIFO (named pipe), not a report file"),
+            "{lines:?}"
+        );
+        let expected = if args[0] == "plan" { 0 } else { 2 };
+        assert_eq!(output.status.code(), Some(expected), "{args:?}");
+    }
+    assert!(plan.exists(), "the good report is still planned");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folders_json_entries_that_are_no_files_get_one_line_each() {
+    let (dir, reports) = reports();
+    fs::remove_file(reports.join("bad.json")).unwrap();
+    mkfifo(&reports.join("fifo.json"));
+    std::os::unix::fs::symlink(reports.join("gone"), reports.join("dangling.json")).unwrap();
+    std::os::unix::fs::symlink(reports.join("loop.json"), reports.join("loop.json")).unwrap();
+    fs::create_dir(reports.join("folder.json")).unwrap();
+    fs::write(reports.join("notes.txt"), "not a report, not mentioned").unwrap();
+    let plan = dir.path().join("plan.json");
+    let output = llmcap_bounded(&["plan", arg(&reports), "-o", arg(&plan)]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = error_lines(&output);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    for (file, says) in [
+        ("dangling.json", "is a dangling symbolic link"),
+        ("fifo.json", "is a FIFO"),
+        ("folder.json", "is a folder, not a report file"),
+        ("loop.json", "is a symbolic link that cannot be followed"),
+    ] {
+        assert!(
+            lines.iter().any(|l| l.contains(file) && l.contains(says)),
+            "{file}: {lines:?}"
+        );
+    }
+    assert!(plan.exists());
+}
