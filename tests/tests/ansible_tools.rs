@@ -1,40 +1,21 @@
 //! Running Ansible for the Ansible tests: ansible-core from the repo-local virtual environment
 //! that `scripts/setup-ansible.sh` installs, with settings that keep each run inside its own
-//! temporary folder.
+//! temporary folder. The tests run only with `LLMCAP_TEST_ANSIBLE=1` (`gate`).
 
 use crate::common::repo;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-/// The virtual environment's `bin` folder. Runs `scripts/setup-ansible.sh` once per test run:
-/// it installs the pinned ansible-core when it is absent or another version, and is quick
-/// otherwise.
+/// Whether the Ansible tests run (`LLMCAP_TEST_ANSIBLE`, see `gate`): a test returns at once
+/// when this is false.
+pub fn enabled() -> bool {
+    crate::gate::ansible_bin().is_some()
+}
+
+/// The virtual environment's `bin` folder, in a test that checked [`enabled`].
 pub fn venv_bin() -> PathBuf {
-    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let bin = BIN.get_or_init(|| {
-        let setup = repo().join("scripts/setup-ansible.sh");
-        let output = Command::new("bash")
-            .arg(&setup)
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", setup.display()))?;
-        let bin = repo().join(".cache/ansible-venv/bin");
-        if output.status.success() && bin.join("ansible-playbook").exists() {
-            Ok(bin)
-        } else {
-            Err(format!(
-                "ansible-core is missing and {} failed (it needs python3 and PyPI):\n{}{}",
-                setup.display(),
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ))
-        }
-    });
-    match bin {
-        Ok(bin) => bin.clone(),
-        Err(message) => panic!("{message}"),
-    }
+    crate::gate::ansible_bin().expect("an Ansible test checks ansible_tools::enabled() first")
 }
 
 /// An Ansible command (`ansible-playbook`, `ansible-inventory`) run in `dir`, with its state,
@@ -47,6 +28,7 @@ pub fn ansible(tool: &str, dir: &Path) -> Command {
         .env("ANSIBLE_HOME", &state)
         .env("ANSIBLE_LOCAL_TEMP", state.join("tmp"))
         .env("ANSIBLE_REMOTE_TEMP", state.join("remote-tmp"))
+        .env("ANSIBLE_ASYNC_DIR", state.join("async"))
         .env("ANSIBLE_NOCOLOR", "1")
         .env("ANSIBLE_HOST_KEY_CHECKING", "False")
         .env("ANSIBLE_RETRY_FILES_ENABLED", "False")

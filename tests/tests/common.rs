@@ -75,9 +75,3 @@ pub fn quick_probe(dir: &Path, hostname: &str) -> String {
     );
     stdout(&output)
 }
-
-/// Python 3, which the compatibility tests need (the guide's scripts use only the standard
-/// library).
-pub fn python() -> Command {
-    Command::new("python3")
-}

@@ -1,16 +1,17 @@
 //! Compatibility with the guide's own scripts: the same verdict as its `determine_capability`
 //! on the same facts, and its `distribute_workload.py` running unchanged on llmcap's reports.
 
-use crate::common::{fixture, python, quick_probe, repo};
+use crate::common::{fixture, quick_probe, repo};
+use crate::gate;
 use llmcap_core::classify::classify;
 use llmcap_core::report::{GpuType, parse_report};
 use serde_json::{Value, json};
 use std::io::Write;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
-/// Runs the guide's determine_capability on each case.
-fn guide_verdicts(cases: &[Value]) -> Vec<Value> {
-    let mut child = python()
+/// Runs the guide's determine_capability on each case with `python`.
+fn guide_verdicts(mut python: Command, cases: &[Value]) -> Vec<Value> {
+    let mut child = python
         .arg(repo().join("tests/support/seed_verdict.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -59,6 +60,7 @@ fn llmcap_verdict(ram: f64, disk: f64, time: f64, gpu_type: Option<&str>) -> Val
 
 #[test]
 fn verdict_equals_the_guides_script_on_boundaries_and_a_grid() {
+    let Some(python) = gate::python() else { return };
     let rams = [
         0.0, 2.99, 3.0, 3.01, 4.99, 5.0, 5.01, 5.99, 6.0, 6.01, 11.99, 12.0, 12.01, 125.37,
     ];
@@ -81,7 +83,7 @@ fn verdict_equals_the_guides_script_on_boundaries_and_a_grid() {
             }
         }
     }
-    let theirs = guide_verdicts(&cases);
+    let theirs = guide_verdicts(python, &cases);
     assert_eq!(theirs.len(), cases.len());
     for ((case, guide), llmcap) in cases.iter().zip(&theirs).zip(&ours) {
         assert_eq!(llmcap, guide, "{case}");
@@ -90,10 +92,11 @@ fn verdict_equals_the_guides_script_on_boundaries_and_a_grid() {
 
 #[test]
 fn this_machines_probe_is_classified_as_the_guide_classifies_its_facts() {
+    let Some(python) = gate::python() else { return };
     let dir = tempfile::tempdir().unwrap();
     let report: Value = serde_json::from_str(&quick_probe(dir.path(), "this-machine")).unwrap();
     let case = json!({"info": report["system"], "benchmark": report["benchmark"]});
-    let guide = &guide_verdicts(&[case])[0];
+    let guide = &guide_verdicts(python, &[case])[0];
     for key in [
         "prerequisites",
         "e0_e1",
@@ -108,6 +111,9 @@ fn this_machines_probe_is_classified_as_the_guide_classifies_its_facts() {
 
 #[test]
 fn guides_distribute_workload_runs_on_llmcap_reports() {
+    let Some(mut python) = gate::python() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     for host in ["alpha", "beta", "gamma"] {
         quick_probe(dir.path(), host);
@@ -118,7 +124,7 @@ fn guides_distribute_workload_runs_on_llmcap_reports() {
         dir.path().join("capability_report_vm.json"),
     )
     .unwrap();
-    let output = python()
+    let output = python
         .arg(fixture("seed/distribute_workload.py"))
         .current_dir(dir.path())
         .output()

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod gate;
 
 mod ansible_inventory;
 mod ansible_prepare;
@@ -13,6 +14,7 @@ mod ansible_probe;
 mod ansible_tools;
 mod classify_cli;
 mod io_edges;
+mod pinned;
 mod plan_bad;
 mod plan_bundle;
 mod plan_cli;

@@ -1,6 +1,6 @@
 //! No model: a `skip` that says how to fix it, quickly, never a failure of the machine.
 
-use super::support::{embed_check, real_model};
+use super::support::embed_check;
 use std::time::Duration;
 
 #[test]
@@ -68,11 +68,8 @@ fn a_named_folder_that_is_missing_or_incomplete_is_a_skip_naming_it() {
 
     let partial = root.path().join("partial");
     std::fs::create_dir(&partial).unwrap();
-    std::fs::copy(
-        real_model().join("config.json"),
-        partial.join("config.json"),
-    )
-    .unwrap();
+    // Only the files' presence is checked before the tokenizer's absence is reported.
+    std::fs::write(partial.join("config.json"), r#"{"model_type": "bert"}"#).unwrap();
     let run = embed_check(
         root.path(),
         &["--model-dir", partial.to_str().unwrap()],

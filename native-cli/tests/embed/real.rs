@@ -1,10 +1,13 @@
 //! The real model, found each way a user can give it, matches sentence-transformers.
 
-use super::support::{check_dir, embed_check, link_or_copy, real_model};
+use super::support::{check_dir, embed_check, link_or_copy, real_model, test_model};
 use std::fs;
 
 #[test]
 fn the_real_model_matches_sentence_transformers() {
+    if test_model().is_none() {
+        return;
+    }
     let run = check_dir(&real_model(), &[]);
     let e = &run.result;
     assert_eq!(e.status, "success", "{:?}\n{}", e.reason, run.stderr);
@@ -40,6 +43,9 @@ fn the_real_model_matches_sentence_transformers() {
 
 #[test]
 fn the_hugging_face_cache_is_found_without_flags() {
+    if test_model().is_none() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let repo = home
         .path()
@@ -76,6 +82,9 @@ fn the_hugging_face_cache_is_found_without_flags() {
 
 #[test]
 fn llmcap_model_dir_names_the_model_and_threads_are_recorded() {
+    if test_model().is_none() {
+        return;
+    }
     let home = tempfile::tempdir().unwrap();
     let model = real_model();
     let run = embed_check(
@@ -90,6 +99,9 @@ fn llmcap_model_dir_names_the_model_and_threads_are_recorded() {
 
 #[test]
 fn a_tiny_timeout_is_a_timeout_and_returns_promptly() {
+    if test_model().is_none() {
+        return;
+    }
     let run = check_dir(&real_model(), &["--embedding-timeout", "0.05"]);
     let e = &run.result;
     assert_eq!(e.status, "timeout", "{:?}", e.reason);
@@ -104,6 +116,9 @@ fn a_tiny_timeout_is_a_timeout_and_returns_promptly() {
 
 #[test]
 fn a_folder_with_only_the_required_files_matches_too() {
+    if test_model().is_none() {
+        return;
+    }
     // config.json, tokenizer.json and model.safetensors, as the help names them; no
     // sentence_bert_config.json, so the model's own max_seq_length (256) applies.
     let root = tempfile::tempdir().unwrap();

@@ -419,3 +419,23 @@ fn a_name_with_a_folder_is_listed_and_planned_by_its_base_name() {
     assert_eq!(state.files[0].name, "epyc.json", "as the plan names it");
     assert_eq!(hosts(&state), ["vm"]);
 }
+
+/// The page's three downloads for the example fleet, byte for byte. With `LLMCAP_BLESS=1`
+/// the files are written instead, for a deliberate change.
+#[test]
+fn the_downloads_are_pinned() {
+    let state = examples();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/pinned");
+    for (name, text) in [
+        ("page_merged_reports.json", state.merged_reports_json()),
+        ("page_distributed_plan.json", state.plan_json()),
+        ("page_inventory.yml", state.ansible_inventory()),
+    ] {
+        let path = dir.join(name);
+        if std::env::var_os("LLMCAP_BLESS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let pinned = std::fs::read_to_string(&path).unwrap();
+        assert!(pinned == text, "{name} changed");
+    }
+}
