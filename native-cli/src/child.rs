@@ -4,7 +4,8 @@
 //! Both output streams are drained on threads, so a chatty child cannot block on a full
 //! pipe. The deadline bounds the wait for the child and the reading of its output: a child
 //! that exits but leaves a grandchild holding its output pipe (`setsid sleep 120 &`) costs at
-//! most [`GRACE`] more, never more than the deadline, and what was read is kept.
+//! most [`GRACE`] more, never more than the deadline, and what was read is kept. A child
+//! killed at the deadline leaves a fifth of a second for its last output to be read.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -16,6 +17,9 @@ use wait_timeout::ChildExt;
 /// How long the output of a child that exited may still take to arrive (a grandchild that
 /// inherited the pipe may never close it).
 pub const GRACE: Duration = Duration::from_secs(2);
+
+/// How long the output of a child killed at the deadline may still take to arrive.
+const KILLED_DRAIN: Duration = Duration::from_millis(200);
 
 /// Which part of an output stream is kept when it is longer than the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +89,13 @@ pub fn run(mut command: Command, options: &Options) -> Outcome {
         Ok(None) => Err(None),
         Err(e) => Err(Some(e)),
     };
-    if status.is_err() {
+    let read_until = if status.is_err() {
         stop(&mut child, options.kill_group);
-    }
-    let read_until = deadline.min(Instant::now() + GRACE);
+        // What a killed child wrote last (its stage) is in the pipe already; take it.
+        Instant::now() + KILLED_DRAIN
+    } else {
+        deadline.min(Instant::now() + GRACE)
+    };
     let stdout = collect(stdout, read_until);
     let stderr = collect(stderr, read_until);
     match status {

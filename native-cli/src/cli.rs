@@ -9,7 +9,8 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "\
 Exit codes:
   probe     0 the machine can run at least the prerequisites; 1 it cannot; 2 usage or I/O error
-  classify  0 every file was evaluated; 2 some file was bad (the others are still evaluated)
+  classify  0 every file was evaluated; 2 some file was bad (the others are still evaluated),
+            or the output could not be written
   plan      0 a plan (and its export) was written; 2 no usable report was given, or a file
             could not be written";
 

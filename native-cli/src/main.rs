@@ -1,5 +1,6 @@
 //! `llmcap`: probe a machine, classify reports, plan a fleet.
 
+mod atomic_write;
 mod bench;
 mod child;
 mod cli;
@@ -38,13 +39,13 @@ fn main() -> ExitCode {
         Command::EmbedWorker(args) => Ok(embed::worker_main(args)),
     };
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        out::error(format_args!("{e:#}"));
         ExitCode::from(ERROR_EXIT_CODE)
     })
 }
 
 fn print_schema() -> anyhow::Result<ExitCode> {
     let schema = schemars::schema_for!(llmcap_core::report::wire::RawReport);
-    out::print(&report_io::to_json(&schema)?);
+    out::print(&report_io::to_json(&schema)?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,18 +1,41 @@
-//! Standard output that a reader who stops reading (`llmcap plan reports/ | head`) does not
-//! turn into a panic: `print!` panics when the pipe is closed.
+//! Standard output and standard error that a closed or full stream does not turn into a
+//! panic: `print!` and `eprintln!` panic when a write fails (`llmcap plan reports/ | head`,
+//! `2>/dev/full`).
 
+use std::fmt::Display;
 use std::io::Write;
 
 /// Writes `text` to standard output. A closed pipe is not an error: the reader wanted no
 /// more, and the command still finishes its work (files are written) and keeps its exit
-/// code. Any other write error is reported once on standard error.
-pub fn print(text: &str) {
+/// code. Any other failure (a full disk, `>/dev/full`) is an error, which makes the command
+/// exit with code 2.
+pub fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
+    match stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("error: cannot write to standard output: {e}");
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::anyhow!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
     }
+}
+
+/// Writes one line to standard error, or nothing when it cannot be written: progress and
+/// diagnostics are for a reader, and a closed or full standard error must not stop the
+/// command from writing its files or change its exit code.
+pub fn eprint_line(line: impl Display) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}").and_then(|()| stderr.flush());
+}
+
+/// `error: MESSAGE` on standard error, as [`eprint_line`] writes it.
+pub fn error(message: impl Display) {
+    eprint_line(format_args!("error: {message}"));
+}
+
+/// `warning: MESSAGE` on standard error, as [`eprint_line`] writes it.
+pub fn warning(message: impl Display) {
+    eprint_line(format_args!("warning: {message}"));
 }

@@ -52,7 +52,7 @@ impl Progress {
         let line = format!("[{}/{}] {message}", self.step, self.total);
         match &self.mode {
             Mode::Quiet => {}
-            Mode::Lines => eprintln!("{line}"),
+            Mode::Lines => crate::out::eprint_line(line),
             Mode::Spinner(bar) => bar.set_message(line),
         }
     }

@@ -5,7 +5,7 @@ use llmcap_core::report::{
     BUNDLE_SNIFF_BYTES, MAX_BUNDLE_BYTES, MAX_REPORT_BYTES, Report, worth_reading,
 };
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The report's file name: `capability_report_<host>.json`. Host names are validated to
@@ -14,6 +14,8 @@ pub fn report_file_name(report: &Report) -> String {
     format!("capability_report_{}.json", report.hostname)
 }
 
+pub use crate::atomic_write::write_atomic;
+
 /// Pretty JSON with a final newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     let mut text = serde_json::to_string_pretty(value)?;
@@ -21,44 +23,8 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target, so a reader never sees half a file. The file gets the target's
-/// permissions when it exists, else those of a file created the usual way (see
-/// [`set_usual_mode`]), not the temporary file's owner-only ones.
-pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(folder)
-        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {e}", folder.display()))?;
-    temp.write_all(contents.as_bytes())?;
-    set_usual_mode(temp.path(), path)
-        .map_err(|e| anyhow::anyhow!("cannot set the permissions of {}: {e}", path.display()))?;
-    temp.as_file().sync_all()?;
-    temp.persist(path)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
-}
-
-/// Gives `temp` the permissions of `target` when it exists, else `rw-r--r--`, which is what
-/// the guide's script gets under the usual umask: reports are read by other users' tools.
-///
-/// # Platform-specific behaviour
-///
-/// On Unix, sets the mode bits; elsewhere, does nothing (files are created readable there).
-#[cfg(unix)]
-fn set_usual_mode(temp: &Path, target: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-    fs::set_permissions(temp, fs::Permissions::from_mode(mode))
-}
-
-/// See the Unix version.
-#[cfg(not(unix))]
-fn set_usual_mode(_temp: &Path, _target: &Path) -> std::io::Result<()> {
-    Ok(())
-}
+/// A file's contents and its full size, or the I/O error that kept it from being read.
+pub type Contents = Result<(Vec<u8>, u64), String>;
 
 /// One input file: its name and contents, or why it could not be read.
 #[derive(Debug)]
@@ -67,7 +33,39 @@ pub struct InputFile {
     pub name: String,
     /// Its contents (empty when it was not read: see [`read_limited`]) and its full size, or
     /// the I/O error that kept it from being read.
-    pub contents: Result<(Vec<u8>, u64), String>,
+    pub contents: Contents,
+    /// Which file it is, when it could be opened: to refuse writing over an input.
+    pub id: Option<FileId>,
+}
+
+/// Which file a path leads to, whatever path names it (links, `./`, `..`).
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, the device and inode numbers; elsewhere, the canonical path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The file at `path`, when it exists.
+    pub fn of(path: &Path) -> Option<FileId> {
+        fs::metadata(path)
+            .ok()
+            .and_then(|meta| FileId::from_metadata(&meta, path))
+    }
+
+    /// The file these metadata describe (`path` names it).
+    #[cfg(unix)]
+    fn from_metadata(meta: &fs::Metadata, _path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId((meta.dev(), meta.ino())))
+    }
+
+    /// See the Unix version.
+    #[cfg(not(unix))]
+    fn from_metadata(_meta: &fs::Metadata, path: &Path) -> Option<FileId> {
+        fs::canonicalize(path).ok().map(FileId)
+    }
 }
 
 impl InputFile {
@@ -105,39 +103,19 @@ const NOT_REPORTS: &[&str] = &["distributed_plan.json"];
 /// Expands files and folders (a folder gives its `*.json` files) into input files sorted by
 /// name, reading each one. A file larger than a report is read only when it is a bundle of
 /// reports (see [`read_limited`]).
-/// Paths that do not exist are returned as errors.
+/// Paths that do not exist, and anything that is not a regular file (a FIFO would block the
+/// read forever, a device would never end), are returned as errors, one line each, as are
+/// the `*.json` entries of a folder that are no regular file: FIFOs, folders, dangling
+/// symbolic links and link loops.
 pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            match fs::read_dir(path) {
-                Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| {
-                            p.is_file()
-                                && p.extension()
-                                    .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-                                && !p
-                                    .file_name()
-                                    .is_some_and(|n| NOT_REPORTS.iter().any(|x| n == *x))
-                        })
-                        .collect();
-                    if found.is_empty() {
-                        errors.push(format!(
-                            "{}: no *.json files in this folder",
-                            path.display()
-                        ));
-                    }
-                    files.append(&mut found);
-                }
-                Err(e) => errors.push(format!("{}: cannot list the folder: {e}", path.display())),
-            }
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            errors.push(format!("{}: no such file or folder", path.display()));
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => list_folder(path, &mut files, &mut errors),
+            Ok(meta) if meta.is_file() => files.push(path.clone()),
+            Ok(meta) => errors.push(not_a_file(path, &meta)),
+            Err(e) => errors.push(unreachable_path(path, &e)),
         }
     }
     files.sort_by(|a, b| file_name(a).cmp(&file_name(b)).then_with(|| a.cmp(b)));
@@ -146,11 +124,74 @@ pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
         .into_iter()
         .map(|path| {
             let name = file_name(&path);
-            let contents = read_limited(&path, &name);
-            InputFile { name, contents }
+            let (id, contents) = read_limited(&path, &name);
+            InputFile { name, contents, id }
         })
         .collect();
     (inputs, errors)
+}
+
+/// Adds a folder's `*.json` regular files (after links) to `files`, and a line to `errors` for
+/// each `*.json` entry that is something else.
+fn list_folder(folder: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let entries = match fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(format!("{}: cannot list the folder: {e}", folder.display()));
+            return;
+        }
+    };
+    let before = files.len();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let is_json = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+        let not_report = path
+            .file_name()
+            .is_some_and(|n| NOT_REPORTS.iter().any(|x| n == *x));
+        if !is_json || not_report {
+            continue;
+        }
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => files.push(path),
+            Ok(meta) => errors.push(not_a_file(&path, &meta)),
+            Err(e) => errors.push(unreachable_path(&path, &e)),
+        }
+    }
+    if files.len() == before {
+        errors.push(format!(
+            "{}: no *.json files in this folder",
+            folder.display()
+        ));
+    }
+}
+
+/// The error line for a path that leads to something other than a file or folder.
+fn not_a_file(path: &Path, meta: &fs::Metadata) -> String {
+    format!(
+        "{}: is {}, not a report file; skipped",
+        path.display(),
+        crate::atomic_write::kind_of(&meta.file_type())
+    )
+}
+
+/// The error line for a path that leads nowhere: missing, a dangling link, a link loop.
+fn unreachable_path(path: &Path, error: &std::io::Error) -> String {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    match (is_link, error.kind()) {
+        (false, std::io::ErrorKind::NotFound) => {
+            format!("{}: no such file or folder", path.display())
+        }
+        (true, std::io::ErrorKind::NotFound) => format!(
+            "{}: is a dangling symbolic link (its target does not exist); skipped",
+            path.display()
+        ),
+        (true, _) => format!(
+            "{}: is a symbolic link that cannot be followed ({error}); skipped",
+            path.display()
+        ),
+        (false, _) => format!("{}: cannot read: {error}; skipped", path.display()),
+    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -161,23 +202,62 @@ fn file_name(path: &Path) -> String {
 
 /// Reads a file, unless it is larger than a report and its start says it is no bundle of
 /// reports, or it is larger than a bundle can be ([`worth_reading`]): then only its size.
-fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
+fn read_limited(path: &Path, name: &str) -> (Option<FileId>, Contents) {
     let io_error = |e: std::io::Error| format!("{name}: cannot read the file: {e}");
-    let file = fs::File::open(path).map_err(io_error)?;
-    let size = file.metadata().map_err(io_error)?.len();
+    let file = match open_without_blocking(path) {
+        Ok(file) => file,
+        Err(e) => return (None, Err(io_error(e))),
+    };
+    let meta = match file.metadata() {
+        Ok(meta) => meta,
+        Err(e) => return (None, Err(io_error(e))),
+    };
+    // Checked again on the open file: the path may have been replaced since it was listed.
+    if !meta.is_file() {
+        let kind = crate::atomic_write::kind_of(&meta.file_type());
+        return (None, Err(format!("{name}: is {kind}, not a report file")));
+    }
+    (
+        FileId::from_metadata(&meta, path),
+        read_contents(file, meta.len()).map_err(io_error),
+    )
+}
+
+/// Opens `path` for reading without waiting for a writer, should it have become a FIFO since
+/// its type was checked.
+///
+/// # Platform-specific behaviour
+///
+/// On Unix, with `O_NONBLOCK` (which changes nothing for a regular file); elsewhere, plainly.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)
+}
+
+/// See the Unix version.
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(path)
+}
+
+/// Reads an open file of `size` bytes as [`read_limited`] says.
+fn read_contents(file: fs::File, size: u64) -> std::io::Result<(Vec<u8>, u64)> {
     let mut reader = file.take(MAX_BUNDLE_BYTES + 1);
     let mut bytes = Vec::new();
     if size > MAX_REPORT_BYTES {
         Read::by_ref(&mut reader)
             .take(BUNDLE_SNIFF_BYTES as u64)
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
+            .read_to_end(&mut bytes)?;
         if !worth_reading(size, &bytes) {
             return Ok((Vec::new(), size));
         }
     }
     bytes.reserve(size.min(MAX_BUNDLE_BYTES) as usize);
-    reader.read_to_end(&mut bytes).map_err(io_error)?;
+    reader.read_to_end(&mut bytes)?;
     let size = size.max(bytes.len() as u64);
     Ok((bytes, size))
 }
@@ -185,36 +265,6 @@ fn read_limited(path: &Path, name: &str) -> Result<(Vec<u8>, u64), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn atomic_write_replaces_whole_files_and_leaves_no_temporaries() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("r.json");
-        write_atomic(&target, "first").unwrap();
-        write_atomic(&target, "second").unwrap();
-        assert_eq!(fs::read_to_string(&target).unwrap(), "second");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn written_files_are_readable_by_others_or_keep_their_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("r.json");
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        write_atomic(&target, "first").unwrap();
-        assert_eq!(mode(&target), 0o644);
-        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomic(&target, "second").unwrap();
-        assert_eq!(mode(&target), 0o640, "an existing file keeps its mode");
-    }
-
-    #[test]
-    fn write_into_a_missing_folder_is_an_error_not_a_panic() {
-        let err = write_atomic(Path::new("/nonexistent-llmcap/x/r.json"), "x").unwrap_err();
-        assert!(err.to_string().contains("/nonexistent-llmcap/x"), "{err}");
-    }
 
     #[test]
     fn folders_expand_to_sorted_json_files_and_big_files_are_not_read() {

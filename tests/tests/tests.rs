@@ -13,6 +13,7 @@ mod ansible_prepare;
 mod ansible_probe;
 mod ansible_tools;
 mod classify_cli;
+mod io_edges;
 mod pinned;
 mod plan_bad;
 mod plan_bundle;

@@ -45,7 +45,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let (inputs, path_errors) = report_io::read_inputs(&args.files);
     let mut bad = !path_errors.is_empty();
     for error in &path_errors {
-        eprintln!("error: {error}");
+        out::error(error);
     }
     let mut outcomes = Vec::new();
     for (file, report) in inputs.iter().flat_map(InputFile::reports) {
@@ -55,20 +55,20 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             )))),
             Err(error) => {
                 bad = true;
-                eprintln!("error: {error}");
+                out::error(&error);
                 outcomes.push(Outcome::Rejected { file, error });
             }
         }
     }
     if args.json {
-        out::print(&report_io::to_json(&outcomes)?);
+        out::print(&report_io::to_json(&outcomes)?)?;
     } else {
         if !overrides.is_empty() {
-            out::print(&format!("What-if: {}\n\n", describe(&overrides)));
+            out::print(&format!("What-if: {}\n\n", describe(&overrides)))?;
         }
         for outcome in &outcomes {
             if let Outcome::Evaluated(e) = outcome {
-                out::print(&text(e));
+                out::print(&text(e))?;
             }
         }
     }

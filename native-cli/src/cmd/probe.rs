@@ -48,14 +48,14 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         Some(path)
     };
     if args.json {
-        out::print(&json);
+        out::print(&json)?;
     } else {
         let heading = format!("{} ({})", report.hostname, report.timestamp);
         let mut text = render::human(&heading, &sheet(&document));
         if let Some(path) = &saved {
             text.push_str(&format!("Report saved to: {}\n", path.display()));
         }
-        out::print(&text);
+        out::print(&text)?;
     }
     Ok(if report.capabilities.prerequisites {
         ExitCode::SUCCESS

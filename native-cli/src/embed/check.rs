@@ -3,6 +3,7 @@
 //! the benchmark use it; so can a user who wants this one answer quickly.
 
 use super::{EmbedArgs, EmbedOptions, Step, run_test_with};
+use crate::out;
 use clap::Args;
 use clap::builder::TypedValueParser;
 use llmcap_core::document::rows::embedding_meaning;
@@ -34,20 +35,21 @@ pub fn check_main(args: CheckArgs) -> ExitCode {
         ..EmbedOptions::from_args(&args.embed)
     };
     let embedding = run_test_with(&options, &mut |step| match step {
-        Step::Downloading { cache, endpoint } => eprintln!(
+        Step::Downloading { cache, endpoint } => out::eprint_line(format_args!(
             "embedding: downloading {} from {endpoint} into {}",
             super::MODEL_ID,
             cache.display()
-        ),
-        Step::Testing { dir, source } => eprintln!(
+        )),
+        Step::Testing { dir, source } => out::eprint_line(format_args!(
             "embedding: testing {} (from {})",
             dir.display(),
             source.describe()
-        ),
+        )),
     });
-    eprintln!("embedding: {}", summary(&embedding));
-    eprintln!("{}", embedding_meaning(embedding.status));
-    let line = serde_json::to_string(&embedding).map(|l| l + "\n");
+    out::eprint_line(format_args!("embedding: {}", summary(&embedding)));
+    out::eprint_line(embedding_meaning(embedding.status));
+    let line = serde_json::to_string(&embedding).map(|l| l + "
+");
     let mut out = std::io::stdout().lock();
     let printed = line
         .map_err(std::io::Error::other)

@@ -62,7 +62,7 @@ fn print_line<T: Serialize>(value: &T) -> bool {
 }
 
 fn stage(name: &str) {
-    eprintln!("{STAGE_PREFIX}{name}");
+    crate::out::eprint_line(format_args!("{STAGE_PREFIX}{name}"));
 }
 
 /// Loads the model in `dir`, encodes the guide's batch and the mixed batch (timed), then the
