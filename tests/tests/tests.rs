@@ -4,6 +4,8 @@
 
 // Test code: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// A scenario may read as one long test; the 100-line limit is for the code it tests.
+#![allow(clippy::too_many_lines)]
 
 mod common;
 mod gate;

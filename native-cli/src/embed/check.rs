@@ -48,8 +48,10 @@ pub fn check_main(args: CheckArgs) -> ExitCode {
     });
     out::eprint_line(format_args!("embedding: {}", summary(&embedding)));
     out::eprint_line(embedding_meaning(embedding.status));
-    let line = serde_json::to_string(&embedding).map(|l| l + "
-");
+    let line = serde_json::to_string(&embedding).map(|l| {
+        l + "
+"
+    });
     let mut out = std::io::stdout().lock();
     let printed = line
         .map_err(std::io::Error::other)
