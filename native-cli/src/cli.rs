@@ -5,6 +5,7 @@ use llmcap_core::export::Format;
 use llmcap_core::plan::Strategy;
 use llmcap_core::report::Hostname;
 use std::path::PathBuf;
+use std::time::Duration;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -68,14 +69,14 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub skip_benchmark: bool,
     /// Seconds the benchmark may run (at least 3 rounds are measured).
-    #[arg(long, default_value_t = 1.5, value_name = "SECONDS", value_parser = positive_seconds)]
-    pub bench_seconds: f64,
+    #[arg(long, default_value = "1.5", value_name = "SECONDS", value_parser = seconds)]
+    pub bench_seconds: Duration,
     /// The embedding-model load test.
     #[command(flatten)]
     pub embed: crate::embed::EmbedArgs,
     /// Seconds each external tool (nvidia-smi, rocm-smi, ollama, python3) may take.
-    #[arg(long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds)]
-    pub tool_timeout: f64,
+    #[arg(long, default_value = "5", value_name = "SECONDS", value_parser = seconds)]
+    pub tool_timeout: Duration,
     /// Effective batch size that gradient accumulation aims for.
     #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub target_batch_size: u32,
@@ -143,9 +144,11 @@ pub struct PlanArgs {
     pub export_output: Option<PathBuf>,
 }
 
-fn positive_seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(v),
+/// Reads a number of seconds, fractions allowed, more than 0 and at most a day: every
+/// time limit and budget on the command line.
+pub fn seconds(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 86_400.0 => Ok(Duration::from_secs_f64(v)),
         _ => Err(format!(
             "{text:?} is not a number of seconds more than 0 and at most 86400"
         )),

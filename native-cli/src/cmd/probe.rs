@@ -9,7 +9,6 @@ use crate::{out, render, report_io};
 use llmcap_core::document::{document, sheet};
 use llmcap_core::recommend::Settings;
 use std::process::ExitCode;
-use std::time::Duration;
 
 /// Runs the probe. Exit code 0 when the machine can run the prerequisites, 1 when it cannot;
 /// an error is exit code 2 (see `main`).
@@ -22,11 +21,11 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         output_dir: args.output_dir.clone(),
         hostname: args.hostname.clone(),
         bench: (!args.skip_benchmark).then(|| BenchOptions {
-            budget: Duration::from_secs_f64(args.bench_seconds),
+            budget: args.bench_seconds,
             ..Default::default()
         }),
         embedding: (!args.embed.skip_embedding).then(|| EmbedOptions::from_args(&args.embed)),
-        tool_timeout: Duration::from_secs_f64(args.tool_timeout),
+        tool_timeout: args.tool_timeout,
         ollama_host: std::env::var("OLLAMA_HOST").ok(),
     };
     let steps = 2 + usize::from(options.bench.is_some()) + usize::from(options.embedding.is_some());

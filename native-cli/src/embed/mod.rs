@@ -57,31 +57,16 @@ pub struct EmbedArgs {
     #[arg(long)]
     pub offline: bool,
     /// Seconds the embedding test may take before it is stopped (status `timeout`).
-    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = crate::cli::seconds)]
     pub embedding_timeout: Option<Duration>,
     /// Seconds the model's download (87 MiB, once, into the Hugging Face cache) may take
     /// before it is stopped (status `skip`, with the fix); it is apart from
     /// --embedding-timeout, which covers loading and encoding.
-    #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = crate::cli::seconds)]
     pub download_timeout: Option<Duration>,
     /// Do not run the embedding test (status `skip`).
     #[arg(long)]
     pub skip_embedding: bool,
-}
-
-/// Reads a positive number of seconds, fractions allowed.
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    let value: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    if value.is_finite() && value > 0.0 && value <= 86_400.0 {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(format!(
-            "{text} must be more than 0 and at most 86400 seconds"
-        ))
-    }
 }
 
 /// Everything [`run_test`] needs.
@@ -174,9 +159,9 @@ mod tests {
     #[test]
     fn timeouts_must_be_positive_seconds() {
         for bad in ["0", "-1", "abc", "NaN", "inf", "1e9"] {
-            assert!(parse_seconds(bad).is_err(), "{bad}");
+            assert!(crate::cli::seconds(bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_seconds("0.01"), Ok(Duration::from_millis(10)));
+        assert_eq!(crate::cli::seconds("0.01"), Ok(Duration::from_millis(10)));
     }
 
     #[test]
