@@ -4,6 +4,7 @@ mod bench;
 mod classify_cmd;
 mod cli;
 mod embed;
+mod exclude;
 mod out;
 mod plan_cmd;
 mod probe;

@@ -1,7 +1,7 @@
 //! `llmcap plan`: merge reports into a distributed execution plan.
 
 use crate::cli::PlanArgs;
-use crate::{out, report_io};
+use crate::{exclude, out, report_io};
 use llmcap_core::export::export;
 use llmcap_core::plan::{PlanOptions, plan_files, plan_json, render_text};
 use std::path::PathBuf;
@@ -21,6 +21,11 @@ pub fn run(args: PlanArgs) -> ExitCode {
             Err(error) => eprintln!("error: {error}"),
         }
     }
+    let (kept, warnings) = exclude::without_hosts(&files, &args.exclude);
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    let files: Vec<_> = kept.iter().map(exclude::Kept::file).collect();
     let options = PlanOptions {
         strategy: args.strategy,
         e0_configs: args.e0_configs,
