@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Ansible tests: installs ansible-core when absent (scripts/setup-ansible.sh), checks
 # the playbooks' syntax, and runs the ansible_* scenarios of the tests crate, which parse the
-# exported inventory with ansible-inventory and run deploy/ansible/probe.yml and prepare.yml
-# for real against aliases of this machine (ansible_connection=local).
+# exported inventory with ansible-inventory and run deploy/ansible/probe.yml, prepare.yml
+# and run.yml for real against aliases of this machine (ansible_connection=local).
 #
 # `cargo test --workspace` skips these scenarios unless LLMCAP_TEST_ANSIBLE=1 is set (it
 # installs nothing); scripts/test.sh sets it. This script is the quick way to run only them.

@@ -142,6 +142,10 @@ pub struct PlanArgs {
     /// Where to write the export [default: llmcap_inventory.yml for ansible].
     #[arg(long, value_name = "FILE", requires = "export")]
     pub export_output: Option<PathBuf>,
+    /// Plan without these machines, by report host name (repeat it, or give a comma list):
+    /// their share of E0 goes to the others, as after losing a machine.
+    #[arg(long, value_name = "HOST", value_delimiter = ',')]
+    pub exclude: Vec<String>,
 }
 
 /// Reads a number of seconds, fractions allowed, more than 0 and at most a day: every

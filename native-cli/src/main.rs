@@ -6,6 +6,7 @@ mod child;
 mod cli;
 mod cmd;
 mod embed;
+mod exclude;
 mod out;
 mod probe;
 mod progress;

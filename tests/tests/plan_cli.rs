@@ -157,3 +157,65 @@ fn a_reader_that_stops_reading_is_no_crash_and_the_plan_is_still_written() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(output_file.is_file());
 }
+
+/// The machines of phase 2's E0 ranges, in order, and whether the ranges cover `0..total`.
+fn e0_hosts(plan: &Value, total: u64) -> Vec<String> {
+    let mut next = 0;
+    let mut hosts = Vec::new();
+    for a in plan["phase2"].as_array().unwrap() {
+        if let Some(c) = a["configs"].as_object() {
+            assert_eq!(c["start"].as_u64(), Some(next), "{plan:#}");
+            next = c["end"].as_u64().unwrap();
+            hosts.push(a["machine"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(
+        next, total,
+        "the E0 ranges do not cover every configuration"
+    );
+    hosts
+}
+
+#[test]
+fn exclude_plans_without_those_hosts_and_the_e0_ranges_still_cover_everything() {
+    use crate::plan_fleet::{files, spec};
+    let dir = tempfile::tempdir().unwrap();
+    let fleet = [
+        spec("a", 7.0),
+        spec("b", 7.0),
+        spec("c", 7.0),
+        spec("d", 7.0),
+    ];
+    for (name, text) in files(&fleet) {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = dir.path().join("plan.json");
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["plan", arg(dir.path()), "--e0-configs", "90", "--json"];
+        args.extend(["-o", arg(&out)]);
+        args.extend(extra);
+        let output = llmcap(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (plan, stderr(&output))
+    };
+    let (all, _) = plan(&[]);
+    assert_eq!(e0_hosts(&all, 90), ["a", "b", "c", "d"]);
+
+    let (some, warnings) = plan(&["--exclude", "b,nas", "--exclude", "d"]);
+    assert_eq!(e0_hosts(&some, 90), ["a", "c"]);
+    let machines: Vec<&str> = some["machines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["hostname"].as_str().unwrap())
+        .collect();
+    assert_eq!(machines, ["a", "c"]);
+    assert!(
+        warnings.contains("warning: --exclude nas: no report of that host among the inputs"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("--exclude b") && !warnings.contains("--exclude d"));
+    let written: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written, some, "the plan file is the plan printed");
+}

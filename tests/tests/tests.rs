@@ -13,6 +13,8 @@ mod gate;
 mod ansible_inventory;
 mod ansible_prepare;
 mod ansible_probe;
+mod ansible_run;
+mod ansible_run_tools;
 mod ansible_tools;
 mod classify_cli;
 mod io_edges;

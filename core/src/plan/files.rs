@@ -59,8 +59,9 @@ fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
-/// The valid reports of `files` with their names, and the files that are not valid reports.
-pub(crate) fn read_files(files: &[ReportFile<'_>]) -> (Vec<(String, Report)>, Vec<Rejected>) {
+/// The valid reports of `files` with their names (`file#n` for a bundle's), and the files that
+/// are not valid reports, for [`Plan::reject`](super::Plan::reject).
+pub fn read_files(files: &[ReportFile<'_>]) -> (Vec<(String, Report)>, Vec<Rejected>) {
     let mut valid = Vec::with_capacity(files.len());
     let mut rejected = Vec::new();
     for file in files {
@@ -78,7 +79,7 @@ pub(crate) fn read_files(files: &[ReportFile<'_>]) -> (Vec<(String, Report)>, Ve
 }
 
 /// The planner's inputs: each report with its name.
-pub(crate) fn inputs(valid: &[(String, Report)]) -> Vec<Input<'_>> {
+pub fn inputs(valid: &[(String, Report)]) -> Vec<Input<'_>> {
     valid
         .iter()
         .map(|(file, report)| Input { file, report })

@@ -69,7 +69,7 @@ mod shares;
 mod tiers;
 mod versions;
 
-pub use files::ReportFile;
+pub use files::{ReportFile, inputs, read_files};
 pub use output::{
     Assignment, ConfigRange, Duplicate, Excluded, Experiment, Plan, PlannedMachine, Rejected,
     Replaced, TierEntry, Tiers,

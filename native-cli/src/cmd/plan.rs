@@ -2,9 +2,9 @@
 
 use crate::cli::PlanArgs;
 use crate::report_io::{FileId, InputFile};
-use crate::{out, report_io};
+use crate::{exclude, out, report_io};
 use llmcap_core::export::export;
-use llmcap_core::plan::{PlanOptions, plan_files, plan_json, render_text};
+use llmcap_core::plan::{self, PlanOptions, plan_json, read_files, render_text};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -33,7 +33,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         e0_configs: args.e0_configs,
         target_batch_size: args.target_batch_size,
     };
-    let plan = plan_files(&files, &options);
+    let (valid, rejected) = read_files(&files);
+    let (kept, warnings) = exclude::without_hosts(valid, &args.exclude);
+    for warning in &warnings {
+        out::warning(warning);
+    }
+    let mut plan = plan::plan(&plan::inputs(&kept), &options);
+    plan.reject(rejected);
     for rejected in &plan.rejected {
         out::error(&rejected.error);
     }
