@@ -186,12 +186,15 @@ fn exclude_plans_without_those_hosts_and_the_e0_ranges_still_cover_everything() 
         spec("c", 7.0),
         spec("d", 7.0),
     ];
+    let reports = dir.path().join("reports");
+    fs::create_dir(&reports).unwrap();
     for (name, text) in files(&fleet) {
-        fs::write(dir.path().join(name), text).unwrap();
+        fs::write(reports.join(name), text).unwrap();
     }
+    // Outside the reports' folder: a plan written among them would be an input next time.
     let out = dir.path().join("plan.json");
     let plan = |extra: &[&str]| {
-        let mut args = vec!["plan", arg(dir.path()), "--e0-configs", "90", "--json"];
+        let mut args = vec!["plan", arg(&reports), "--e0-configs", "90", "--json"];
         args.extend(["-o", arg(&out)]);
         args.extend(extra);
         let output = llmcap(&args);
