@@ -88,7 +88,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["not valid JSON", "trailing characters"],
     ),
     ("truncated.json", &["not valid JSON", "EOF"]),
-    ("utf16.json", &["not a text file", "UTF-16"]),
+    ("utf32.json", &["not a text file", "UTF-32"]),
     (
         "vram-negative.json",
         &["field `system.gpus[0].vram_total_mib`", "-1"],

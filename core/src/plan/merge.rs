@@ -1,4 +1,5 @@
-//! From the planner's inputs to one machine per host: order, drop duplicates, keep the newest.
+//! From the planner's inputs to one machine per host (host names compared ignoring case, as
+//! DNS does): order, drop duplicates, keep the newest.
 //!
 //! Nothing here depends on the order the inputs were given: they are sorted by file name,
 //! then by content, and every choice between two reports is a total order on their contents.
@@ -79,10 +80,11 @@ fn fates(sorted: &[(usize, &Input<'_>)]) -> Vec<Fate> {
     let mut fates = vec![Fate::Kept; sorted.len()];
     // (first index of the host, later index): a hash map keeps this linear, and the result
     // does not depend on its iteration order.
-    let mut first_of_host: HashMap<&str, usize> = HashMap::with_capacity(sorted.len());
+    // Host names are one host whatever their case, as in DNS.
+    let mut first_of_host: HashMap<String, usize> = HashMap::with_capacity(sorted.len());
     let mut repeats: Vec<(usize, usize)> = Vec::new();
     for i in 0..sorted.len() {
-        match first_of_host.entry(report(i).hostname.as_str()) {
+        match first_of_host.entry(report(i).hostname.as_str().to_lowercase()) {
             Entry::Occupied(first) => repeats.push((*first.get(), i)),
             Entry::Vacant(slot) => {
                 slot.insert(i);

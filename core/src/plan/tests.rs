@@ -481,3 +481,32 @@ fn the_plan_takes_reports_and_names_each_machines_input() {
         plan_json(&plan)
     );
 }
+
+#[test]
+fn host_names_that_differ_only_in_case_are_one_host() {
+    let plan = balanced(&[
+        ("a.json", report("GOOD-EPYC", 8.0, E0, Some(10.0), None, T)),
+        (
+            "b.json",
+            report(
+                "good-epyc",
+                8.0,
+                E0,
+                Some(10.0),
+                None,
+                "2026-11-28 10:00:00",
+            ),
+        ),
+    ]);
+    let hosts: Vec<&str> = plan.machines.iter().map(|m| m.hostname.as_str()).collect();
+    assert_eq!(hosts, ["good-epyc"], "the newer report is kept");
+    assert_eq!(plan.replaced.len(), 1);
+    assert_eq!(plan.replaced[0].hostname, "GOOD-EPYC");
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("kept the newest report b.json")),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::{MAX_REPORT_BYTES, Report, ReportError, SCHEMA_VERSION, SizeLimit, wire};
 use serde::Deserialize;
+use std::borrow::Cow;
 
 /// Reads one report file (the guide's format or llmcap's) and validates it.
 ///
@@ -10,6 +11,38 @@ use serde::Deserialize;
 pub fn parse_report(file: &str, bytes: &[u8]) -> Result<Report, ReportError> {
     let raw = parse_raw(file, bytes)?;
     Report::from_raw(file, raw)
+}
+
+/// The file's text: UTF-8, or UTF-16 with a byte-order mark (what Windows PowerShell 5's
+/// `>` writes). Otherwise what was found instead, and the byte offset where it stops being
+/// text.
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, (&'static str, usize)> {
+    const UTF32: &str = "UTF-32, not UTF-8 or UTF-16,";
+    if bytes.starts_with(&[0xff, 0xfe, 0, 0]) || bytes.starts_with(&[0, 0, 0xfe, 0xff]) {
+        return Err((UTF32, 0));
+    }
+    let units = |be: bool| {
+        bytes[2..].chunks(2).map(move |pair| match *pair {
+            [a, b] if be => u16::from_be_bytes([a, b]),
+            [a, b] => u16::from_le_bytes([a, b]),
+            _ => 0xd800, // half a code unit: an unpaired surrogate, so an error below
+        })
+    };
+    let utf16 = match bytes {
+        [0xff, 0xfe, ..] => Some(false),
+        [0xfe, 0xff, ..] => Some(true),
+        _ => None,
+    };
+    match utf16 {
+        Some(be) => char::decode_utf16(units(be))
+            .enumerate()
+            .map(|(i, c)| c.map_err(|_| ("UTF-16 that is not valid", 2 + 2 * i)))
+            .collect::<Result<String, _>>()
+            .map(Cow::Owned),
+        None => std::str::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|e| ("bytes that are not UTF-8", e.valid_up_to())),
+    }
 }
 
 /// Reads one report file into the lenient wire form, checking only that it is a JSON object
@@ -23,21 +56,17 @@ pub fn parse_raw(file: &str, bytes: &[u8]) -> Result<wire::RawReport, ReportErro
             limit: SizeLimit::Report,
         });
     }
-    let text = match std::str::from_utf8(bytes) {
+    let text = match decode(bytes) {
         Ok(text) => text,
-        Err(e) => {
-            let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+        Err((what, offset)) => {
             return Err(ReportError::NotText {
                 file: file_owned(),
-                what: if utf16 {
-                    "UTF-16, not UTF-8,".to_owned()
-                } else {
-                    "bytes that are not UTF-8".to_owned()
-                },
-                offset: e.valid_up_to(),
+                what: what.to_owned(),
+                offset,
             });
         }
     };
+    let text: &str = &text;
     if let Some(offset) = first_control(text) {
         return Err(ReportError::NotText {
             file: file_owned(),

@@ -227,7 +227,8 @@ fn bad_files_get_one_clear_error() {
         (b"42", "a number, expected a JSON object"),
         (b"\"text\"", "a JSON string"),
         (b"\x89PNG\r\n\x1a\n\0\0", "not a text file"),
-        (b"\xff\xfe{", "not UTF-8"),
+        (b"\xff\xfe{", "UTF-16 that is not valid"),
+        (b"\x80{}", "not UTF-8"),
         (br#"{"hostname": "a", "system": {"#, "EOF while parsing"),
         (br#"{"hostname": "vm"} trailing"#, "trailing characters"),
         (br#"{"system": {"ram_gb": NaN}}"#, "`NaN` is Python's"),
@@ -331,4 +332,30 @@ mod control_scan {
             prop_assert_eq!(first_control(&text), naive(&text));
         }
     }
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_reads_as_utf8_and_utf32_is_named() {
+    let utf8 = include_bytes!("../../../tests/fixtures/encodings/utf8.json");
+    let expected = parse_report("utf8.json", utf8).unwrap();
+    for (name, bytes) in [
+        (
+            "le.json",
+            &include_bytes!("../../../tests/fixtures/encodings/utf16le.json")[..],
+        ),
+        (
+            "be.json",
+            &include_bytes!("../../../tests/fixtures/encodings/utf16be.json")[..],
+        ),
+    ] {
+        assert_eq!(parse_report(name, bytes).unwrap(), expected, "{name}");
+    }
+    let utf32 = include_bytes!("../../../tests/fixtures/bad/utf32.json");
+    let error = parse_report("w.json", utf32).unwrap_err().to_string();
+    assert!(error.contains("UTF-32"), "{error}");
+    // Half a code unit at the end, or an unpaired surrogate, is not text.
+    let mut odd = include_bytes!("../../../tests/fixtures/encodings/utf16le.json").to_vec();
+    odd.push(b'{');
+    let error = parse_report("odd.json", &odd).unwrap_err().to_string();
+    assert!(error.contains("UTF-16 that is not valid"), "{error}");
 }
