@@ -1,8 +1,10 @@
 //! `llmcap`: probe a machine, classify reports, plan a fleet.
 
+mod bandwidth;
 mod bench;
 mod classify_cmd;
 mod cli;
+mod compute;
 mod embed;
 mod out;
 mod plan_cmd;
@@ -11,6 +13,7 @@ mod probe_cmd;
 mod progress;
 mod render;
 mod report_io;
+mod speed_check;
 mod tool;
 
 use clap::Parser;
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan_cmd::run(args),
         Command::Schema => print_schema(),
         Command::EmbedCheck(args) => embed::check_main(args),
+        Command::SpeedCheck(args) => speed_check::run(args),
         Command::EmbedWorker(args) => embed::worker_main(args),
     }
 }
