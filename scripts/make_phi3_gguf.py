@@ -5,8 +5,14 @@ model's speed (its Q4_0 quantization is within 0.01 % of the size of Ollama's re
 phi3:3.8b-mini-4k-instruct-q4_0). Metadata and tensors follow what llama.cpp's
 convert_hf_to_gguf.py writes for microsoft/Phi-3-mini-4k-instruct (src/models/phi3.cpp).
 
-Usage: python make_phi3_gguf.py OUT.gguf   (needs the gguf and numpy packages)
+Usage: python make_phi3_gguf.py OUT.gguf        writes the file
+       python make_phi3_gguf.py --sizes FILE...  prints each file's size and the bytes of
+                                                 its token_embd.weight (the figures of
+                                                 core/src/speed/table.rs)
+(needs the gguf and numpy packages)
 """
+
+import os
 
 import sys
 
@@ -37,7 +43,9 @@ def tensors():
 
 
 def add_metadata(writer):
-    writer.add_name("Phi-3-mini-4k random weights")
+    # Not "Phi-3…": llama.cpp gives a model so named the token attributes of Phi-3's added
+    # tokens (<|endoftext|>, …), which this vocabulary lacks; attributes do not change speed.
+    writer.add_name("Phi_3-mini-4k random weights")
     writer.add_context_length(CONTEXT)
     writer.add_embedding_length(HIDDEN)
     writer.add_feed_forward_length(FFN)
@@ -92,7 +100,18 @@ def main(path):
     writer.close()
 
 
+def sizes(paths):
+    for path in paths:
+        reader = gguf.GGUFReader(path)
+        embd = next(t for t in reader.tensors if t.name == "token_embd.weight")
+        print(f"{os.path.basename(path)}: file_bytes {os.path.getsize(path)}, "
+              f"embedding_bytes {int(embd.n_bytes)} ({embd.tensor_type.name})")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: make_phi3_gguf.py OUT.gguf")
-    main(sys.argv[1])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--sizes":
+        sizes(sys.argv[2:])
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
+        sys.exit("usage: make_phi3_gguf.py OUT.gguf | --sizes FILE...")
