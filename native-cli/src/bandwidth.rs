@@ -153,7 +153,7 @@ pub fn measure(options: &BandwidthOptions) -> MemoryBandwidth {
         copy_all_cores_gb_s: gb_s(16.0, copy_all_t),
         copy_one_core_gb_s: gb_s(16.0, copy_one_t),
         threads: Some(threads as u64),
-        array_mib: Some((n * 8 >> 20) as u64),
+        array_mib: Some(((n * 8) >> 20) as u64),
         repetitions: Some(repetitions as u64),
         seconds: Some(round3(started.elapsed().as_secs_f64())),
         source: Some(Source::Measured),

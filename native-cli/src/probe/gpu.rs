@@ -121,9 +121,12 @@ enum NvmlFailure {
     Other(String),
 }
 
+/// A GPU NVML found, with its maximum memory clock (MHz) and bus width (bits).
+type NvmlGpu = (SmiGpu, Option<(u32, u32)>);
+
 /// Asks NVML (`libnvidia-ml`, loaded at run time) for every GPU, with its maximum memory
 /// clock and memory bus width where NVML gives both.
-fn nvml() -> Result<Vec<(SmiGpu, Option<(u32, u32)>)>, NvmlFailure> {
+fn nvml() -> Result<Vec<NvmlGpu>, NvmlFailure> {
     use nvml_wrapper::enum_wrappers::device::Clock;
     use nvml_wrapper::error::NvmlError;
     let nvml = nvml_wrapper::Nvml::init().map_err(|e| match e {
