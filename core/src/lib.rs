@@ -1,6 +1,6 @@
 //! llmcap-core: the pure heart of llmcap — the report schema and its validation, the guide's
-//! classification rules, recommendations, fleet planning, and exports of the plan for existing
-//! engines (an Ansible inventory).
+//! classification rules, recommendations, fleet planning, exports of the plan for existing
+//! engines (an Ansible inventory), and the speed model (memory bandwidth, Phi-3-mini tok/s).
 //!
 //! Nothing here touches the file system, the environment, processes, clocks or the terminal:
 //! the CLI and the web page read files and pass facts in, so both compute the same verdicts
@@ -16,6 +16,7 @@ pub mod plan;
 pub mod recommend;
 pub mod report;
 pub mod rules;
+pub mod speed;
 
 #[cfg(test)]
 mod test_support;

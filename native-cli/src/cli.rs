@@ -42,6 +42,10 @@ pub enum Command {
     /// Run only the embedding load test and print its result as JSON.
     #[command(name = "embed-check", hide = true)]
     EmbedCheck(crate::embed::CheckArgs),
+    /// Measure only memory bandwidth, f32 compute and GPU bandwidth, and print the report's
+    /// `performance` section as JSON.
+    #[command(name = "speed-check", hide = true)]
+    SpeedCheck(crate::speed_check::SpeedArgs),
     /// The embedding test's child process (run by the probe, not by hand).
     #[command(name = crate::embed::WORKER_SUBCOMMAND, hide = true)]
     EmbedWorker(crate::embed::WorkerArgs),

@@ -1,10 +1,12 @@
 //! `llmcap`: probe a machine, classify reports, plan a fleet.
 
 mod atomic_write;
+mod bandwidth;
 mod bench;
 mod child;
 mod cli;
 mod cmd;
+mod compute;
 mod embed;
 mod exclude;
 mod out;
@@ -12,6 +14,7 @@ mod probe;
 mod progress;
 mod render;
 mod report_io;
+mod speed_check;
 mod tool;
 
 use clap::Parser;
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args),
         Command::Schema => print_schema(),
         Command::EmbedCheck(args) => Ok(embed::check_main(args)),
+        Command::SpeedCheck(args) => speed_check::run(args),
         Command::EmbedWorker(args) => Ok(embed::worker_main(args)),
     };
     result.unwrap_or_else(|e| {

@@ -17,6 +17,9 @@ pub struct GpuFacts {
     pub gpu_type: Option<GpuType>,
     /// Problems met (a tool that failed or hung); a missing tool is not a problem.
     pub warnings: Vec<String>,
+    /// NVML's maximum memory clock (MHz) and memory bus width (bits) for each GPU of
+    /// `gpus`, in order; `None` where NVML did not say (other tools, other vendors).
+    pub nvml_memory: Vec<Option<(u32, u32)>>,
 }
 
 /// Looks for GPUs of every vendor. Each external tool is bounded by `timeout`.
@@ -24,13 +27,14 @@ pub fn collect(timeout: Duration) -> GpuFacts {
     let mut facts = GpuFacts::default();
     let nvidia = nvidia(timeout, &mut facts.warnings);
     if !nvidia.is_empty() {
-        let found: Vec<SmiGpu> = nvidia.iter().map(|(g, _)| g.clone()).collect();
+        let found: Vec<SmiGpu> = nvidia.iter().map(|(g, _, _)| g.clone()).collect();
         facts.guide_string = Some(parse::guide_gpu_string(&found));
         facts.gpu_type = Some(GpuType::Nvidia);
     }
-    facts
-        .gpus
-        .extend(nvidia.into_iter().map(|(g, source)| smi_to_gpu(g, source)));
+    for (g, source, memory) in nvidia {
+        facts.gpus.push(smi_to_gpu(g, source));
+        facts.nvml_memory.push(memory);
+    }
     if facts.gpus.is_empty() {
         let amd = amd(timeout, &mut facts.warnings);
         if !amd.is_empty() {
@@ -53,6 +57,7 @@ pub fn collect(timeout: Duration) -> GpuFacts {
         facts.gpu_type = Some(GpuType::AppleSilicon);
         facts.gpus.push(apple);
     }
+    facts.nvml_memory.resize(facts.gpus.len(), None);
     facts
 }
 
@@ -68,10 +73,15 @@ fn smi_to_gpu(g: SmiGpu, source: &str) -> Gpu {
     }
 }
 
+/// An NVIDIA GPU, the tool that found it, and NVML's memory clock and bus width.
+type NvidiaGpu = (SmiGpu, &'static str, Option<(u32, u32)>);
+
 /// NVIDIA GPUs with the tool that found them.
-fn nvidia(timeout: Duration, warnings: &mut Vec<String>) -> Vec<(SmiGpu, &'static str)> {
+fn nvidia(timeout: Duration, warnings: &mut Vec<String>) -> Vec<NvidiaGpu> {
     match nvml() {
-        Ok(gpus) if !gpus.is_empty() => return gpus.into_iter().map(|g| (g, "nvml")).collect(),
+        Ok(gpus) if !gpus.is_empty() => {
+            return gpus.into_iter().map(|(g, m)| (g, "nvml", m)).collect();
+        }
         Ok(_) => {}
         Err(NvmlFailure::NoLibrary) => {}
         Err(NvmlFailure::Other(message)) => {
@@ -85,7 +95,7 @@ fn nvidia(timeout: Duration, warnings: &mut Vec<String>) -> Vec<(SmiGpu, &'stati
                 if gpus.is_empty() && !text.trim().is_empty() {
                     warnings.push(format!("nvidia-smi printed no GPU: {}", first_line(&text)));
                 }
-                return gpus.into_iter().map(|g| (g, "nvidia-smi")).collect();
+                return gpus.into_iter().map(|g| (g, "nvidia-smi", None)).collect();
             }
             Err(ToolError::NotFound(_)) => continue,
             Err(e) => {
@@ -111,8 +121,13 @@ enum NvmlFailure {
     Other(String),
 }
 
-/// Asks NVML (`libnvidia-ml`, loaded at run time) for every GPU.
-fn nvml() -> Result<Vec<SmiGpu>, NvmlFailure> {
+/// A GPU NVML found, with its maximum memory clock (MHz) and bus width (bits).
+type NvmlGpu = (SmiGpu, Option<(u32, u32)>);
+
+/// Asks NVML (`libnvidia-ml`, loaded at run time) for every GPU, with its maximum memory
+/// clock and memory bus width where NVML gives both.
+fn nvml() -> Result<Vec<NvmlGpu>, NvmlFailure> {
+    use nvml_wrapper::enum_wrappers::device::Clock;
     use nvml_wrapper::error::NvmlError;
     let nvml = nvml_wrapper::Nvml::init().map_err(|e| match e {
         NvmlError::LibloadingError(_) | NvmlError::LibraryNotFound | NvmlError::DriverNotLoaded => {
@@ -130,14 +145,19 @@ fn nvml() -> Result<Vec<SmiGpu>, NvmlFailure> {
             .device_by_index(index)
             .map_err(|e| NvmlFailure::Other(e.to_string()))?;
         let memory = device.memory_info().ok();
-        gpus.push(SmiGpu {
+        let clock_and_width = device
+            .max_clock_info(Clock::Memory)
+            .ok()
+            .zip(device.memory_bus_width().ok());
+        let gpu = SmiGpu {
             name: device
                 .name()
                 .unwrap_or_else(|_| format!("NVIDIA GPU {index}")),
             total_mib: memory.as_ref().map(|m| m.total / (1024 * 1024)),
             free_mib: memory.as_ref().map(|m| m.free / (1024 * 1024)),
             driver: driver.clone(),
-        });
+        };
+        gpus.push((gpu, clock_and_width));
     }
     Ok(gpus)
 }
@@ -254,5 +274,6 @@ mod tests {
         let facts = collect(Duration::from_secs(5));
         assert_eq!(facts.gpus.is_empty(), facts.gpu_type.is_none());
         assert_eq!(facts.gpus.is_empty(), facts.guide_string.is_none());
+        assert_eq!(facts.nvml_memory.len(), facts.gpus.len());
     }
 }

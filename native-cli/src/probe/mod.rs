@@ -5,8 +5,10 @@
 //! measurements into a [`Report`] and is a pure function, tested on its own.
 
 pub mod gpu;
+pub mod llm_test;
 pub mod ollama;
 pub mod parse;
+pub mod performance;
 pub mod system;
 
 use crate::bench::{self, BenchOptions};

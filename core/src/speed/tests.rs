@@ -1,0 +1,169 @@
+use super::report::OllamaSpeed;
+use super::*;
+
+const GIB: u64 = 1 << 30;
+
+#[test]
+fn the_cpu_row_predicts_every_level_from_measured_figures() {
+    let cpu = cpu_device(Some(21.4), Some(90.0), 512);
+    assert_eq!(cpu.bandwidth_source, Some(Source::Measured));
+    let levels: Vec<(&str, &str)> = cpu
+        .speeds
+        .iter()
+        .map(|s| (s.level.as_str(), s.gguf.as_str()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("fp16", "F16"),
+            ("q8", "Q8_0"),
+            ("q4", "Q4_0"),
+            ("q4", "Q4_K_M"),
+            ("q3", "Q3_K_M")
+        ]
+    );
+    for speed in &cpu.speeds {
+        assert_eq!(speed.source, Some(Source::Predicted));
+        assert!(speed.generation_tok_s.unwrap() > 0.0, "{speed:?}");
+        assert!(speed.prompt_tok_s.unwrap() > 0.0, "{speed:?}");
+    }
+    // Without measurements, no speeds, and no claim of a source for the bandwidth.
+    let blind = cpu_device(None, Some(f64::NAN), 512);
+    assert_eq!(blind.bandwidth_source, None);
+    assert!(blind.speeds.iter().all(|s| s.generation_tok_s.is_none()));
+    assert!(blind.speeds.iter().all(|s| s.prompt_tok_s.is_none()));
+}
+
+#[test]
+fn gpu_bandwidth_prefers_sane_nvml_readings_then_the_table() {
+    let (nvml, warnings) = gpu_bandwidth("NVIDIA H200", Some((3201, 6144)));
+    let (peak, source) = nvml.unwrap();
+    assert_eq!(source, Source::Nvml);
+    assert!((4800.0..=4950.0).contains(&peak), "{peak}");
+    assert!(warnings.is_empty());
+
+    let (table, warnings) = gpu_bandwidth("NVIDIA H200", Some((3201, 0)));
+    assert_eq!(table, Some((4800.0, Source::Table)));
+    assert!(warnings[0].contains("0-bit"), "{warnings:?}");
+
+    let (unknown, warnings) = gpu_bandwidth("Mystery Accelerator", None);
+    assert_eq!(unknown, None);
+    assert!(warnings.is_empty());
+}
+
+#[test]
+fn the_captured_h200_has_its_published_bandwidth() {
+    // The name nvidia-smi printed on the H200 machine (tests/fixtures/tools/nvidia-smi-h200.txt).
+    let capture = include_str!("../../../tests/fixtures/tools/nvidia-smi-h200.txt");
+    let name = capture
+        .lines()
+        .find_map(|line| line.split(',').next().filter(|n| n.contains("H200")))
+        .unwrap();
+    let (bandwidth, _) = gpu_bandwidth(name.trim(), None);
+    let (peak, source) = bandwidth.unwrap();
+    assert!((4800.0..=4900.0).contains(&peak), "{peak}");
+    assert_eq!(source, Source::Table);
+    let h200 = gpu_device(
+        name.trim(),
+        bandwidth,
+        Some(143_771 * 1024 * 1024),
+        Some(40.0),
+        512,
+    );
+    assert!(h200.speeds.iter().all(|s| s.offloaded == Some(1.0)));
+}
+
+#[test]
+fn a_gpu_that_is_too_small_splits_and_says_so() {
+    let small = gpu_device(
+        "NVIDIA GeForce RTX 3050",
+        Some((224.0, Source::Table)),
+        Some(4 * GIB),
+        Some(20.0),
+        512,
+    );
+    let fp16 = &small.speeds[0];
+    assert!(fp16.offloaded.unwrap() < 0.5, "{fp16:?}");
+    let q3 = small.speeds.last().unwrap();
+    assert_eq!(q3.offloaded, Some(1.0));
+    assert!(q3.generation_tok_s.unwrap() > fp16.generation_tok_s.unwrap());
+    // Unknown memory or bandwidth: no speeds.
+    let unknown = gpu_device(
+        "NVIDIA GeForce RTX 3050",
+        None,
+        Some(4 * GIB),
+        Some(20.0),
+        512,
+    );
+    assert!(unknown.speeds.iter().all(|s| s.generation_tok_s.is_none()));
+}
+
+#[test]
+fn summary_names_each_figures_source() {
+    let performance = Performance {
+        devices: vec![
+            cpu_device(Some(21.4), Some(90.0), 512),
+            gpu_device(
+                "NVIDIA GeForce RTX 4090",
+                Some((1008.096, Source::Nvml)),
+                Some(24 * GIB),
+                Some(21.4),
+                512,
+            ),
+        ],
+        ..Default::default()
+    };
+    let lines = summary_lines(&performance);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let line = &lines[0];
+    assert!(line.starts_with("Phi-3-mini here at 4-bit: ≈ "), "{line}");
+    assert!(
+        line.contains("tok/s on the CPU (predicted from 21.4 GB/s, measured)"),
+        "{line}"
+    );
+    assert!(
+        line.contains("on the NVIDIA GeForce RTX 4090 (predicted from 1010 GB/s, NVML)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn summary_reports_ollama_measurements_and_failures() {
+    let measured = Performance {
+        ollama: Some(OllamaSpeed {
+            measured: true,
+            model: Some("phi3:mini".to_owned()),
+            quantization: Some("Q4_0".to_owned()),
+            generation_tok_s: Some(8.714),
+            prompt_tok_s: Some(31.25),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        summary_lines(&measured),
+        ["Ollama measured phi3:mini (Q4_0): 8.71 tok/s generation, 31.3 tok/s prompt"]
+    );
+    let failed = Performance {
+        ollama: Some(OllamaSpeed {
+            reason: Some("no Phi-3 model in Ollama".to_owned()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert_eq!(
+        summary_lines(&failed),
+        ["Ollama speed test: not measured (no Phi-3 model in Ollama)"]
+    );
+    assert!(summary_lines(&Performance::default()).is_empty());
+}
+
+#[test]
+fn rounding_keeps_three_significant_digits() {
+    assert_eq!(round3(9.1449), 9.14);
+    assert_eq!(round3(4916.7), 4920.0);
+    assert_eq!(round3(0.012345), 0.0123);
+    assert_eq!(show(230.4), "230");
+    assert_eq!(show(21.4), "21.4");
+    assert_eq!(show(9.0), "9");
+}

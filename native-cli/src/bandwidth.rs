@@ -1,0 +1,279 @@
+//! Main-memory bandwidth, the way STREAM measures it: copy (`a = b`) and triad
+//! (`a = b + s·c`) over f64 arrays far larger than the last-level cache, on every core and on
+//! one, each repeated within a time budget; the figure is the best repetition, as STREAM
+//! reports it. Bytes counted are those the kernel reads and writes (STREAM's convention:
+//! 16 bytes per element for copy, 24 for triad).
+//!
+//! Hand-written rather than a crate: no maintained Rust crate measures STREAM bandwidth, and
+//! the kernels are four loops; `docs/benchmarks.md` checks them against the C STREAM triad.
+
+use llmcap_core::speed::report::{MemoryBandwidth, Source};
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+
+/// Bandwidth measurement settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandwidthOptions {
+    /// Time for all four measurements together (each gets a quarter, after setup).
+    pub budget: Duration,
+    /// Elements of each of the three arrays.
+    pub elements: usize,
+    /// Repetitions of each kernel at least, whatever the budget.
+    pub min_repetitions: usize,
+}
+
+/// Each array is at least this big, and at least four times the last-level cache
+/// (STREAM's rule), bytes.
+const MIN_ARRAY_BYTES: u64 = 64 << 20;
+/// Each array is at most this big: larger ones only take longer to set up.
+const MAX_ARRAY_BYTES: u64 = 512 << 20;
+/// The three arrays take at most this share of the available memory (a 2 GB Raspberry Pi
+/// with 1.5 GB available gets three 64 MiB arrays, an eighth of it).
+const MAX_SHARE_OF_AVAILABLE: u64 = 8;
+
+impl BandwidthOptions {
+    /// Arrays sized to this machine: four times the last-level cache, from 64 MiB to
+    /// 512 MiB each, and all three within an eighth of `available_bytes`.
+    pub fn for_machine(available_bytes: u64, last_level_cache_bytes: Option<u64>) -> Self {
+        let wanted = last_level_cache_bytes
+            .map_or(MIN_ARRAY_BYTES, |llc| llc.saturating_mul(4))
+            .clamp(MIN_ARRAY_BYTES, MAX_ARRAY_BYTES);
+        let allowed = available_bytes / MAX_SHARE_OF_AVAILABLE / 3;
+        let bytes = wanted.min(allowed).max(1 << 20);
+        BandwidthOptions {
+            budget: Duration::from_millis(500),
+            elements: (bytes / 8) as usize,
+            min_repetitions: 2,
+        }
+    }
+}
+
+/// One kernel's best time, seconds, and its repetitions.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    best: f64,
+    repetitions: usize,
+}
+
+/// The three arrays, allocated and first touched by the threads that use them.
+struct Arrays {
+    a: Vec<f64>,
+    b: Vec<f64>,
+    c: Vec<f64>,
+}
+
+const SCALAR: f64 = 3.0;
+
+impl Arrays {
+    fn new(elements: usize, chunk: usize) -> Arrays {
+        // Each thread writes (and so places in memory) the part it later reads.
+        let make = |value: f64| -> Vec<f64> {
+            (0..elements)
+                .into_par_iter()
+                .with_min_len(chunk)
+                .map(|_| value)
+                .collect()
+        };
+        Arrays {
+            a: make(1.0),
+            b: make(2.0),
+            c: make(0.5),
+        }
+    }
+}
+
+fn copy_one(a: &mut [f64], b: &[f64]) {
+    a.copy_from_slice(b);
+}
+
+fn triad_one(a: &mut [f64], b: &[f64], c: &[f64]) {
+    for ((a, b), c) in a.iter_mut().zip(b).zip(c) {
+        *a = b + SCALAR * c;
+    }
+}
+
+fn copy_all(arrays: &mut Arrays, chunk: usize) {
+    arrays
+        .a
+        .par_chunks_mut(chunk)
+        .zip(arrays.b.par_chunks(chunk))
+        .for_each(|(a, b)| copy_one(a, b));
+}
+
+fn triad_all(arrays: &mut Arrays, chunk: usize) {
+    arrays
+        .a
+        .par_chunks_mut(chunk)
+        .zip(arrays.b.par_chunks(chunk))
+        .zip(arrays.c.par_chunks(chunk))
+        .for_each(|((a, b), c)| triad_one(a, b, c));
+}
+
+/// Runs `kernel` until `budget` is spent (and at least `min` times); the best time.
+fn time(budget: Duration, min: usize, mut kernel: impl FnMut()) -> Timing {
+    let started = Instant::now();
+    let mut best = f64::INFINITY;
+    let mut repetitions = 0;
+    while repetitions < min.max(1) || started.elapsed() < budget {
+        let begin = Instant::now();
+        kernel();
+        best = best.min(begin.elapsed().as_secs_f64());
+        repetitions += 1;
+    }
+    Timing { best, repetitions }
+}
+
+/// Measures copy and triad on every core and on one.
+pub fn measure(options: &BandwidthOptions) -> MemoryBandwidth {
+    let started = Instant::now();
+    let n = options.elements.max(1024);
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = n.div_ceil(threads);
+    let mut arrays = Arrays::new(n, chunk);
+    let each = options.budget.saturating_sub(started.elapsed()) / 4;
+    let min = options.min_repetitions;
+    let copy_all_t = time(each, min, || copy_all(&mut arrays, chunk));
+    let triad_all_t = time(each, min, || triad_all(&mut arrays, chunk));
+    let Arrays { a, b, c } = &mut arrays;
+    let copy_one_t = time(each, min, || copy_one(a, b));
+    let triad_one_t = time(each, min, || triad_one(a, b, c));
+    std::hint::black_box(&arrays.a);
+    let gb_s = |bytes_per_element: f64, t: Timing| {
+        let gb = bytes_per_element * n as f64 / 1e9;
+        (t.best > 0.0).then(|| round1(gb / t.best))
+    };
+    let repetitions = [copy_all_t, triad_all_t, copy_one_t, triad_one_t]
+        .iter()
+        .map(|t| t.repetitions)
+        .min()
+        .unwrap_or(0);
+    MemoryBandwidth {
+        triad_all_cores_gb_s: gb_s(24.0, triad_all_t),
+        triad_one_core_gb_s: gb_s(24.0, triad_one_t),
+        copy_all_cores_gb_s: gb_s(16.0, copy_all_t),
+        copy_one_core_gb_s: gb_s(16.0, copy_one_t),
+        threads: Some(threads as u64),
+        array_mib: Some(((n * 8) >> 20) as u64),
+        repetitions: Some(repetitions as u64),
+        seconds: Some(round3(started.elapsed().as_secs_f64())),
+        source: Some(Source::Measured),
+    }
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+/// The last-level cache of CPU 0, bytes, from sysfs (`cache/index*/size` of the highest
+/// `level`).
+///
+/// # Platform-specific behaviour
+/// Linux only; elsewhere `None`, and the arrays take their minimum size.
+#[cfg(target_os = "linux")]
+pub fn last_level_cache_bytes() -> Option<u64> {
+    let dir = std::path::Path::new("/sys/devices/system/cpu/cpu0/cache");
+    let read = |path: std::path::PathBuf| std::fs::read_to_string(path).ok();
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let level: u32 = read(entry.path().join("level"))?.trim().parse().ok()?;
+            let size = parse_cache_size(&read(entry.path().join("size"))?)?;
+            Some((level, size))
+        })
+        .max()
+        .map(|(_, size)| size)
+}
+
+/// # Platform-specific behaviour
+/// Linux only; elsewhere `None`, and the arrays take their minimum size.
+#[cfg(not(target_os = "linux"))]
+pub fn last_level_cache_bytes() -> Option<u64> {
+    None
+}
+
+/// Parses sysfs' cache sizes: `32768K`, `1M`, `512`.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn parse_cache_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let value: u64 = digits.parse().ok()?;
+    let scale = match unit {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return None,
+    };
+    value.checked_mul(scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernels_compute_copy_and_triad() {
+        let chunk = 1000;
+        let mut arrays = Arrays::new(4096, chunk);
+        triad_all(&mut arrays, chunk);
+        assert!(arrays.a.iter().all(|&x| x == 2.0 + SCALAR * 0.5));
+        arrays.b[17] = 9.0;
+        copy_all(&mut arrays, chunk);
+        assert_eq!(arrays.a[17], 9.0);
+        assert_eq!(arrays.a[4095], 2.0);
+        let mut a = vec![0.0; 5];
+        triad_one(&mut a, &[1.0; 5], &[2.0; 5]);
+        assert_eq!(a, [7.0; 5]);
+    }
+
+    #[test]
+    fn arrays_fit_the_machine() {
+        const GIB: u64 = 1 << 30;
+        // A 2 GB Raspberry Pi with 1.5 GB available: three arrays within an eighth of it.
+        let pi = BandwidthOptions::for_machine(3 * GIB / 2, Some(1 << 20));
+        assert!(3 * pi.elements as u64 * 8 <= 3 * GIB / 2 / 8, "{pi:?}");
+        // This kind of VM (32 MiB L3, 22 GiB free): four times the cache.
+        let vm = BandwidthOptions::for_machine(22 * GIB, Some(32 << 20));
+        assert_eq!(vm.elements as u64 * 8, 128 << 20);
+        // A 256 MiB-L3 server stops at 512 MiB an array.
+        let server = BandwidthOptions::for_machine(512 * GIB, Some(256 << 20));
+        assert_eq!(server.elements as u64 * 8, 512 << 20);
+        // Nearly no memory still measures something small rather than nothing.
+        assert!(BandwidthOptions::for_machine(0, None).elements > 0);
+    }
+
+    #[test]
+    fn this_machine_has_a_plausible_bandwidth() {
+        let options = BandwidthOptions {
+            budget: Duration::from_millis(200),
+            elements: (32 << 20) / 8,
+            min_repetitions: 2,
+        };
+        let result = measure(&options);
+        let all = result.triad_all_cores_gb_s.unwrap();
+        let one = result.triad_one_core_gb_s.unwrap();
+        // From an unoptimised test build on a loaded machine (about 1 GB/s, twenty times
+        // slower than release) to an HBM server (about 1000 GB/s).
+        assert!((0.05..2000.0).contains(&all), "{result:?}");
+        assert!((0.05..2000.0).contains(&one), "{result:?}");
+        assert!(result.repetitions.unwrap() >= 2);
+        assert_eq!(result.array_mib, Some(32));
+    }
+
+    #[test]
+    fn cache_sizes_parse() {
+        assert_eq!(parse_cache_size("32768K\n"), Some(32 << 20));
+        assert_eq!(parse_cache_size("1M"), Some(1 << 20));
+        assert_eq!(parse_cache_size("512"), Some(512));
+        assert_eq!(parse_cache_size("lots"), None);
+        assert_eq!(parse_cache_size("12Q"), None);
+    }
+}

@@ -1,0 +1,122 @@
+//! f32 matrix-product throughput, the compute figure prompt processing is predicted from
+//! (llama.cpp's prompt processing is matrix products of the prompt by the weights, in f32 or
+//! int8 on a CPU; the guide's f64 benchmark measures the wrong kind).
+//!
+//! The product uses the `gemm` crate on every core, as the f64 benchmark does.
+
+use llmcap_core::speed::report::{Compute, Source};
+use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
+use std::time::{Duration, Instant};
+
+/// f32 benchmark settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ComputeOptions {
+    /// Stop starting new rounds after this long.
+    pub budget: Duration,
+    /// Matrix side.
+    pub size: usize,
+    /// Rounds measured at least.
+    pub min_rounds: usize,
+}
+
+impl Default for ComputeOptions {
+    fn default() -> Self {
+        ComputeOptions {
+            budget: Duration::from_millis(150),
+            size: 1024,
+            min_rounds: 3,
+        }
+    }
+}
+
+/// Measures f32 GFLOP/s: the median of the rounds after one warm-up round.
+pub fn measure(options: &ComputeOptions) -> Compute {
+    let n = options.size.max(1);
+    let mut rng = SmallRng::seed_from_u64(0x0f32_cca9);
+    let a: Vec<f32> = (0..n * n).map(|_| rng.random::<f32>()).collect();
+    let b: Vec<f32> = (0..n * n).map(|_| rng.random::<f32>()).collect();
+    let mut c = vec![0f32; n * n];
+    multiply(n, &a, &b, &mut c);
+    let mut seconds = Vec::new();
+    let started = Instant::now();
+    while seconds.len() < options.min_rounds.max(1) || started.elapsed() < options.budget {
+        let begin = Instant::now();
+        multiply(n, &a, &b, &mut c);
+        seconds.push(begin.elapsed().as_secs_f64());
+    }
+    std::hint::black_box(&c);
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds[seconds.len() / 2];
+    let flops = 2.0 * (n as f64).powi(3);
+    Compute {
+        f32_gflops: (median > 0.0).then(|| (flops / median / 1e9 * 10.0).round() / 10.0),
+        matrix_size: Some(n as u64),
+        rounds: Some(seconds.len() as u64),
+        source: Some(Source::Measured),
+    }
+}
+
+/// `c = a · b` for n×n row-major f32 matrices, on every core.
+#[allow(unsafe_code)]
+fn multiply(n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
+    assert!(a.len() == n * n && b.len() == n * n && c.len() == n * n);
+    let row = n as isize;
+    // SAFETY: the three slices are distinct n×n row-major matrices (lengths checked above),
+    // so every address gemm forms from (pointer, column stride 1, row stride n) lies inside
+    // its slice; `c` is borrowed mutably, so nothing else reads it meanwhile.
+    unsafe {
+        gemm::gemm(
+            n,
+            n,
+            n,
+            c.as_mut_ptr(),
+            1,
+            row,
+            false,
+            a.as_ptr(),
+            1,
+            row,
+            b.as_ptr(),
+            1,
+            row,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::Rayon(0),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_product_is_correct() {
+        let n = 37;
+        let a: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32 - 3.0).collect();
+        let b: Vec<f32> = (0..n * n).map(|i| (i % 5) as f32 * 0.5).collect();
+        let mut c = vec![0f32; n * n];
+        multiply(n, &a, &b, &mut c);
+        for (i, j) in [(0, 0), (3, 17), (36, 36)] {
+            let expected: f32 = (0..n).map(|k| a[i * n + k] * b[k * n + j]).sum();
+            assert!((c[i * n + j] - expected).abs() < 1e-3, "{i},{j}");
+        }
+    }
+
+    #[test]
+    fn this_machine_has_plausible_f32_throughput() {
+        let result = measure(&ComputeOptions {
+            budget: Duration::from_millis(50),
+            size: 256,
+            min_rounds: 3,
+        });
+        let gflops = result.f32_gflops.unwrap();
+        // A Raspberry Pi 3 core does about 1 GFLOP/s; a big server well under 100 TFLOP/s.
+        assert!((0.2..100_000.0).contains(&gflops), "{result:?}");
+        assert!(result.rounds.unwrap() >= 3);
+    }
+}

@@ -1,0 +1,94 @@
+"""Summarises a scripts/bench-speed.sh run: llmcap's triad against C STREAM, and llmcap's
+predicted Phi-3-mini speeds against llama-bench, as medians over the rounds of the values
+and of the per-round ratios.
+
+Usage: python3 bench_speed.py OUT_DIR ROUNDS TYPE...
+"""
+
+import json
+import statistics
+import sys
+from pathlib import Path
+
+
+def load(path):
+    return json.loads(Path(path).read_text())
+
+
+def cpu_speeds(doc):
+    """{gguf: (generation, prompt)} from a speed-check document's CPU row."""
+    cpu = doc["performance"]["devices"][0]
+    return {s["gguf"]: (s.get("generation_tok_s"), s.get("prompt_tok_s")) for s in cpu["speeds"]}
+
+
+def llama_bench(path):
+    """(tg128, pp512) average tok/s from llama-bench's JSON."""
+    tg = pp = None
+    for entry in load(path):
+        if entry.get("n_gen") == 128 and entry.get("n_prompt") == 0:
+            tg = entry["avg_ts"]
+        if entry.get("n_prompt") == 512 and entry.get("n_gen") == 0:
+            pp = entry["avg_ts"]
+    return tg, pp
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+
+
+def bandwidth(out, rounds):
+    print("| | round values | median |")
+    print("|---|---|---|")
+    rows = {"llmcap triad, all cores": [], "C STREAM triad, all cores": [], "ratio, all cores": [],
+            "llmcap triad, one core": [], "C STREAM triad, one core": [], "ratio, one core": []}
+    for r in range(1, rounds + 1):
+        mine = load(out / f"llmcap-{r}.json")["performance"]["memory_bandwidth"]
+        c_all = load(out / f"stream-all-{r}.json")["triad_gb_s"]
+        c_one = load(out / f"stream-one-{r}.json")["triad_gb_s"]
+        rows["llmcap triad, all cores"].append(mine["triad_all_cores_gb_s"])
+        rows["C STREAM triad, all cores"].append(c_all)
+        rows["ratio, all cores"].append(mine["triad_all_cores_gb_s"] / c_all)
+        rows["llmcap triad, one core"].append(mine["triad_one_core_gb_s"])
+        rows["C STREAM triad, one core"].append(c_one)
+        rows["ratio, one core"].append(mine["triad_one_core_gb_s"] / c_one)
+    for name, values in rows.items():
+        shown = ", ".join(f"{v:.2f}" for v in values)
+        print(f"| {name} | {shown} | {med(values):.2f} |")
+
+
+def speeds(out, rounds, types):
+    print()
+    print("| type | predicted tg | llama-bench tg128 | ratio | predicted pp | llama-bench pp512 | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for t in types:
+        cols = {k: [] for k in ("ptg", "tg", "rtg", "ppp", "pp", "rpp")}
+        for r in range(1, rounds + 1):
+            before_name = f"llmcap-{r}.json" if t == types[0] else f"llmcap-{r}-after-{types[types.index(t) - 1]}.json"
+            around = [cpu_speeds(load(out / before_name)), cpu_speeds(load(out / f"llmcap-{r}-after-{t}.json"))]
+            ptg = statistics.mean(a[t][0] for a in around)
+            ppp = statistics.mean(a[t][1] for a in around)
+            tg, pp = llama_bench(out / f"llama-{t}-{r}.json")
+            cols["ptg"].append(ptg)
+            cols["tg"].append(tg)
+            cols["rtg"].append(ptg / tg)
+            cols["ppp"].append(ppp)
+            cols["pp"].append(pp)
+            cols["rpp"].append(ppp / pp)
+        m = {k: med(v) for k, v in cols.items()}
+        print(f"| {t} | {m['ptg']:.2f} | {m['tg']:.2f} | {m['rtg']:.2f} | {m['ppp']:.1f} | {m['pp']:.1f} | {m['rpp']:.2f} |")
+
+
+def main():
+    out = Path(sys.argv[1])
+    rounds = int(sys.argv[2])
+    types = sys.argv[3:]
+    bandwidth(out, rounds)
+    speeds(out, rounds, types)
+    print()
+    print("A ratio is predicted / measured in the same round; an efficiency factor in")
+    print("core/src/speed/table.rs divided by its ratio would make that prediction exact.")
+
+
+if __name__ == "__main__":
+    main()
