@@ -18,6 +18,11 @@ pub fn round2(value: f64) -> f64 {
     round_to(value, 2)
 }
 
+/// Rounds to three decimals, as reports store measured seconds.
+pub fn round3(value: f64) -> f64 {
+    round_to(value, 3)
+}
+
 /// Rounds to six decimals, as reports store medians of short times.
 pub fn round6(value: f64) -> f64 {
     round_to(value, 6)

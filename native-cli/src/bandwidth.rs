@@ -7,6 +7,7 @@
 //! Hand-written rather than a crate: no maintained Rust crate measures STREAM bandwidth, and
 //! the kernels are four loops; `docs/benchmarks.md` checks them against the C STREAM triad.
 
+use llmcap_core::num::{round1, round3};
 use llmcap_core::speed::report::{MemoryBandwidth, Source};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -158,14 +159,6 @@ pub fn measure(options: &BandwidthOptions) -> MemoryBandwidth {
         seconds: Some(round3(started.elapsed().as_secs_f64())),
         source: Some(Source::Measured),
     }
-}
-
-fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
-}
-
-fn round3(value: f64) -> f64 {
-    (value * 1000.0).round() / 1000.0
 }
 
 /// The last-level cache of CPU 0, bytes, from sysfs (`cache/index*/size` of the highest

@@ -6,6 +6,7 @@
 //! quantization comes from `/api/show`. Every failure (no server, no Phi-3 model, a hang, an
 //! answer that is not Ollama's, zero durations) is a recorded reason.
 
+use llmcap_core::num::round2;
 use llmcap_core::speed::report::{OllamaSpeed, Source};
 use serde::Deserialize;
 use std::time::Duration;
@@ -198,10 +199,6 @@ fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<String
         .limit(16 * 1024 * 1024)
         .read_to_string()
         .map_err(|e| format!("{url}: {e}"))
-}
-
-fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
 }
 
 #[cfg(test)]
