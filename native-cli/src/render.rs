@@ -1,7 +1,7 @@
 //! The readable report `llmcap probe` prints: the rows core computes for the machine
 //! (facts, verdict with its reasons, what to install, warnings), laid out for a terminal.
 
-use llmcap_core::document::{Install, Section, Sheet};
+use llmcap_core::document::{Install, Sheet};
 use std::fmt::Write;
 
 fn yes_no(pass: bool) -> &'static str {
@@ -17,11 +17,7 @@ pub fn human(heading: &str, sheet: &Sheet) -> String {
             section = Some(fact.section);
             let _ = writeln!(out, "\n{}", fact.section.title());
         }
-        let width = if fact.section == Section::Performance {
-            16
-        } else {
-            10
-        };
+        let width = label_width(sheet);
         let _ = writeln!(out, "  {:<width$} {}", fact.label, fact.value);
         if let Some(meaning) = fact.meaning {
             let _ = writeln!(out, "  {:<width$} {meaning}", "");
@@ -56,6 +52,12 @@ pub fn human(heading: &str, sheet: &Sheet) -> String {
     }
     let _ = writeln!(out, "\n{}", sheet.conclusion);
     out
+}
+
+/// The widest label, so that every value lines up.
+fn label_width(sheet: &Sheet) -> usize {
+    let labels = sheet.facts.iter().map(|f| f.label.chars().count());
+    labels.max().unwrap_or(0)
 }
 
 /// The model to run, how to install it, and the training settings.
