@@ -83,15 +83,24 @@ pub fn run(options: &BenchOptions) -> Benchmark {
 }
 
 /// `c = a · b` for square row-major matrices, on every core.
-#[allow(unsafe_code)]
 fn multiply_into(a: &Array2<f64>, b: &Array2<f64>, c: &mut Array2<f64>) {
     let n = a.nrows();
-    assert!(a.is_standard_layout() && b.is_standard_layout() && c.is_standard_layout());
     assert_eq!((a.dim(), b.dim(), c.dim()), ((n, n), (n, n), (n, n)));
+    match (a.as_slice(), b.as_slice(), c.as_slice_mut()) {
+        (Some(a), Some(b), Some(c)) => square_product(n, a, b, c),
+        _ => panic!("the benchmark's matrices are contiguous and row-major"),
+    }
+}
+
+/// `c = a · b` for n×n row-major matrices of `f64` or `f32`, on every core: the one call into
+/// gemm, shared by the guide's f64 benchmark and the f32 compute figure.
+#[allow(unsafe_code)]
+pub fn square_product<T: Copy + From<u8> + 'static>(n: usize, a: &[T], b: &[T], c: &mut [T]) {
+    assert!(a.len() == n * n && b.len() == n * n && c.len() == n * n);
     let row = n as isize;
-    // SAFETY: the three arrays are distinct, contiguous, row-major n×n matrices (checked
-    // above), so every address gemm forms from (pointer, column stride 1, row stride n) lies
-    // inside its array; `c` is borrowed mutably, so nothing else reads it meanwhile.
+    // SAFETY: the three slices are distinct n×n row-major matrices (lengths checked above),
+    // so every address gemm forms from (pointer, column stride 1, row stride n) lies inside
+    // its slice; `c` is borrowed mutably, so nothing else reads it meanwhile.
     unsafe {
         gemm::gemm(
             n,
@@ -107,8 +116,8 @@ fn multiply_into(a: &Array2<f64>, b: &Array2<f64>, c: &mut Array2<f64>) {
             b.as_ptr(),
             1,
             row,
-            0.0,
-            1.0,
+            T::from(0),
+            T::from(1),
             false,
             false,
             false,

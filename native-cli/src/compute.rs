@@ -4,6 +4,7 @@
 //!
 //! The product uses the `gemm` crate on every core, as the f64 benchmark does.
 
+use crate::bench::square_product;
 use llmcap_core::speed::report::{Compute, Source};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -37,12 +38,12 @@ pub fn measure(options: &ComputeOptions) -> Compute {
     let a: Vec<f32> = (0..n * n).map(|_| rng.random::<f32>()).collect();
     let b: Vec<f32> = (0..n * n).map(|_| rng.random::<f32>()).collect();
     let mut c = vec![0f32; n * n];
-    multiply(n, &a, &b, &mut c);
+    square_product(n, &a, &b, &mut c);
     let mut seconds = Vec::new();
     let started = Instant::now();
     while seconds.len() < options.min_rounds.max(1) || started.elapsed() < options.budget {
         let begin = Instant::now();
-        multiply(n, &a, &b, &mut c);
+        square_product(n, &a, &b, &mut c);
         seconds.push(begin.elapsed().as_secs_f64());
     }
     std::hint::black_box(&c);
@@ -57,39 +58,6 @@ pub fn measure(options: &ComputeOptions) -> Compute {
     }
 }
 
-/// `c = a · b` for n×n row-major f32 matrices, on every core.
-#[allow(unsafe_code)]
-fn multiply(n: usize, a: &[f32], b: &[f32], c: &mut [f32]) {
-    assert!(a.len() == n * n && b.len() == n * n && c.len() == n * n);
-    let row = n as isize;
-    // SAFETY: the three slices are distinct n×n row-major matrices (lengths checked above),
-    // so every address gemm forms from (pointer, column stride 1, row stride n) lies inside
-    // its slice; `c` is borrowed mutably, so nothing else reads it meanwhile.
-    unsafe {
-        gemm::gemm(
-            n,
-            n,
-            n,
-            c.as_mut_ptr(),
-            1,
-            row,
-            false,
-            a.as_ptr(),
-            1,
-            row,
-            b.as_ptr(),
-            1,
-            row,
-            0.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::Rayon(0),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +68,7 @@ mod tests {
         let a: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32 - 3.0).collect();
         let b: Vec<f32> = (0..n * n).map(|i| (i % 5) as f32 * 0.5).collect();
         let mut c = vec![0f32; n * n];
-        multiply(n, &a, &b, &mut c);
+        square_product(n, &a, &b, &mut c);
         for (i, j) in [(0, 0), (3, 17), (36, 36)] {
             let expected: f32 = (0..n).map(|k| a[i * n + k] * b[k * n + j]).sum();
             assert!((c[i * n + j] - expected).abs() < 1e-3, "{i},{j}");
