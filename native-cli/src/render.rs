@@ -82,8 +82,8 @@ fn install(out: &mut String, install: &Install) {
             let _ = writeln!(out, "      $ {command}");
         }
     }
-    for (label, value) in settings {
-        let _ = writeln!(out, "  {label}: {value}");
+    for setting in settings {
+        let _ = writeln!(out, "  {}: {}", setting.label, setting.value);
     }
     for note in notes {
         let _ = writeln!(out, "  Note: {note}");

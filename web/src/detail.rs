@@ -3,9 +3,9 @@
 //! only renders.
 
 use crate::fleet::MachineView;
+use llmcap_core::Settings;
 use llmcap_core::document::{Sheet, document, sheet};
 use llmcap_core::recommend::summary;
-use llmcap_core::{Settings, classify};
 
 /// One machine's details.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,14 +24,14 @@ impl Detail {
     /// The details of `row`.
     pub fn of(row: &MachineView) -> Detail {
         let document = document(&row.report, &Settings::default());
-        let measured = &row.measured;
+        // Without what-if values the row's report is the file's, so the document's verdict
+        // is llmcap's rules on the measured facts.
+        let recomputed = &document.assessment.capabilities;
         Detail {
             sheet: sheet(&document),
             summary: summary(&document.recommendations),
             stored_differs: row.overrides.is_empty()
-                && !classify(&measured.machine)
-                    .capabilities
-                    .same_phases(&measured.capabilities),
+                && !recomputed.same_phases(&row.measured.capabilities),
             row: row.clone(),
         }
     }

@@ -4,7 +4,7 @@
 
 pub mod rows;
 
-pub use rows::{Fact, Install, PhaseRow, Section, Sheet, sheet};
+pub use rows::{Fact, Install, PhaseRow, Section, Setting, Sheet, sheet};
 
 use crate::classify::{Assessment, Check, classify};
 use crate::recommend::{Recommendations, Settings, recommend};

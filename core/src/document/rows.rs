@@ -79,6 +79,18 @@ pub struct PhaseRow {
     pub checks: Vec<Check>,
 }
 
+/// One line of advice beside the install commands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting {
+    /// A stable name for it (`batch`, `machine-type`, `decision-tree`): what the page's
+    /// styles and tests find it by.
+    pub key: &'static str,
+    /// Its label, e.g. `Fine-tuning`.
+    pub label: &'static str,
+    /// Its value.
+    pub value: String,
+}
+
 /// What to install on the machine.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Install {
@@ -91,7 +103,7 @@ pub enum Install {
         /// Ways to install and run it, best first.
         options: Vec<InstallOption>,
         /// Fine-tuning settings, machine type and decision-tree branch.
-        settings: Vec<(&'static str, String)>,
+        settings: Vec<Setting>,
         /// Other advice.
         notes: Vec<String>,
     },
@@ -388,7 +400,7 @@ fn model_line(rec: &Recommendations) -> String {
     }
 }
 
-fn settings(rec: &Recommendations) -> Vec<(&'static str, String)> {
+fn settings(rec: &Recommendations) -> Vec<Setting> {
     let b = &rec.batch;
     let effective = b.batch_size * b.gradient_accumulation_steps;
     let aim = if effective == b.target_batch_size {
@@ -398,8 +410,10 @@ fn settings(rec: &Recommendations) -> Vec<(&'static str, String)> {
     };
     let t = &rec.machine_type;
     let d = &rec.decision;
+    let setting = |key, label, value| Setting { key, label, value };
     vec![
-        (
+        setting(
+            "batch",
             "Fine-tuning",
             format!(
                 "batch size {}, gradient accumulation {} (effective batch {effective}{aim}; {} GB of {})",
@@ -409,14 +423,16 @@ fn settings(rec: &Recommendations) -> Vec<(&'static str, String)> {
                 b.memory_basis
             ),
         ),
-        (
+        setting(
+            "machine-type",
             "Machine type",
             format!(
                 "{} — {}; model: {}; {}",
                 t.name, t.role, t.model, t.experiments
             ),
         ),
-        (
+        setting(
+            "decision-tree",
             "Decision tree",
             format!("step {}, {} → {}", d.step, d.condition, d.advice),
         ),

@@ -101,7 +101,7 @@ fn recommendations(detail: &Detail) -> Html {
             <>
             <dl class="facts">
                 <dt>{"Quantization"}</dt><dd class="quantization">{model}</dd>
-                { for settings.iter().map(|(k, v)| html! { <><dt>{*k}</dt><dd class={settings_class(k)}>{v}</dd></> }) }
+                { for settings.iter().map(|s| html! { <><dt>{s.label}</dt><dd class={s.key}>{&s.value}</dd></> }) }
             </dl>
             { for options.iter().enumerate().map(|(i, option)| html! {
                 <div class="install">
@@ -120,14 +120,6 @@ fn recommendations(detail: &Detail) -> Html {
             <p class="rec-summary">{&detail.summary}</p>
             {body}
         </>
-    }
-}
-
-/// The class the page's tests and styles find a setting by.
-fn settings_class(label: &str) -> &'static str {
-    match label {
-        "Fine-tuning" => "batch",
-        _ => "",
     }
 }
 
