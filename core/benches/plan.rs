@@ -95,6 +95,7 @@ fn machine(i: usize) -> Machine {
             max_abs_error: Some(1e-6),
             ..Embedding::skipped("")
         }),
+        performance: None,
     }
 }
 

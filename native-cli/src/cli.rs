@@ -45,7 +45,7 @@ pub enum Command {
     /// Measure only memory bandwidth, f32 compute and GPU bandwidth, and print the report's
     /// `performance` section as JSON.
     #[command(name = "speed-check", hide = true)]
-    SpeedCheck(crate::speed_check::SpeedArgs),
+    SpeedCheck(crate::speed_check::SpeedCheckArgs),
     /// The embedding test's child process (run by the probe, not by hand).
     #[command(name = crate::embed::WORKER_SUBCOMMAND, hide = true)]
     EmbedWorker(crate::embed::WorkerArgs),
@@ -69,12 +69,16 @@ pub struct ProbeArgs {
     /// Name the machine this way instead of by its host name.
     #[arg(long, value_name = "NAME", value_parser = hostname)]
     pub hostname: Option<Hostname>,
-    /// Skip the matrix-multiply benchmark (the slow-CPU rule then cannot apply).
+    /// Skip the benchmarks: the guide's matrix multiply (the slow-CPU rule then cannot
+    /// apply), memory bandwidth and f32 compute (the CPU's Phi-3 speeds are then unknown).
     #[arg(long)]
     pub skip_benchmark: bool,
-    /// Seconds the benchmark may run (at least 3 rounds are measured).
-    #[arg(long, default_value = "1.5", value_name = "SECONDS", value_parser = seconds)]
+    /// Seconds the matrix-multiply benchmark may run (at least 3 rounds are measured).
+    #[arg(long, default_value = "0.6", value_name = "SECONDS", value_parser = seconds)]
     pub bench_seconds: Duration,
+    /// The speed measurements beyond the guide's benchmark.
+    #[command(flatten)]
+    pub speed: SpeedArgs,
     /// The embedding-model load test.
     #[command(flatten)]
     pub embed: crate::embed::EmbedArgs,
@@ -84,6 +88,20 @@ pub struct ProbeArgs {
     /// Effective batch size that gradient accumulation aims for.
     #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub target_batch_size: u32,
+}
+
+/// What is measured of LLM speed: memory bandwidth, and Phi-3 through Ollama on request.
+#[derive(Debug, Clone, Args)]
+pub struct SpeedArgs {
+    /// Seconds the memory-bandwidth measurement may take.
+    #[arg(long, default_value = "0.4", value_name = "SECONDS", value_parser = seconds)]
+    pub bandwidth_seconds: Duration,
+    /// Also measure Phi-3's real speed through Ollama's server (loads the model).
+    #[arg(long)]
+    pub llm_test: bool,
+    /// Seconds the Ollama speed test may take, loading the model included.
+    #[arg(long, default_value = crate::probe::llm_test::DEFAULT_TIMEOUT_SECONDS, value_name = "SECONDS", value_parser = seconds)]
+    pub llm_test_timeout: Duration,
 }
 
 /// `llmcap classify`.

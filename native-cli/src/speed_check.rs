@@ -3,9 +3,10 @@
 //! Ollama's own Phi-3 speed) and prints the section as JSON on stdout, its readable lines on
 //! stderr. `scripts/bench-speed.sh` uses it to compare llmcap with C STREAM and llama-bench.
 
+use crate::cli::SpeedArgs;
 use crate::out;
 use crate::probe::performance::{self, PerformanceOptions};
-use crate::probe::{gpu, llm_test, ollama, system};
+use crate::probe::{gpu, ollama, system};
 use clap::Args;
 use llmcap_core::speed::{self, table};
 use std::process::ExitCode;
@@ -13,16 +14,10 @@ use std::time::Duration;
 
 /// Arguments of `llmcap speed-check`.
 #[derive(Debug, Clone, Args)]
-pub struct SpeedArgs {
-    /// Seconds the bandwidth measurement may take.
-    #[arg(long, default_value = "0.5", value_name = "SECONDS", value_parser = crate::cli::seconds)]
-    pub bandwidth_seconds: Duration,
-    /// Also measure Phi-3 through Ollama's server (loads the model).
-    #[arg(long)]
-    pub llm_test: bool,
-    /// Seconds the Ollama test may take, loading the model included.
-    #[arg(long, default_value = llm_test::DEFAULT_TIMEOUT_SECONDS, value_name = "SECONDS", value_parser = crate::cli::seconds)]
-    pub llm_test_timeout: Duration,
+pub struct SpeedCheckArgs {
+    /// What to measure.
+    #[command(flatten)]
+    pub speed: SpeedArgs,
     /// Context (tokens of KV cache) at which generation speeds are predicted.
     #[arg(long, default_value_t = table::REPORT_CONTEXT_TOKENS, value_name = "TOKENS", value_parser = clap::value_parser!(u64).range(0..=1_048_576))]
     pub context_tokens: u64,
@@ -32,19 +27,17 @@ pub struct SpeedArgs {
 }
 
 /// Measures and prints. Exits 0, or 2 when the JSON could not be made.
-pub fn run(args: SpeedArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: SpeedCheckArgs) -> anyhow::Result<ExitCode> {
     let tool_timeout = args.tool_timeout;
     let host = system::collect();
     let gpus = gpu::collect(tool_timeout);
     let mut options = PerformanceOptions::for_machine(host.ram_available_bytes);
-    options.bandwidth.budget = args.bandwidth_seconds;
+    options.bandwidth.budget = args.speed.bandwidth_seconds;
     let (memory, compute) = performance::measure(&options);
-    let ollama = args.llm_test.then(|| {
+    let ollama = args.speed.llm_test.then(|| {
         let host_setting = std::env::var("OLLAMA_HOST").ok();
         let (facts, _) = ollama::collect(host_setting.as_deref(), tool_timeout);
-        let base = facts.host.clone().unwrap_or_default();
-        let timeout = args.llm_test_timeout;
-        llm_test::run(&base, facts.server_reachable, &facts.models, timeout)
+        performance::llm_test(&facts, args.speed.llm_test_timeout)
     });
     let (section, mut warnings) = performance::section(
         Some(memory),
@@ -55,8 +48,8 @@ pub fn run(args: SpeedArgs) -> anyhow::Result<ExitCode> {
         args.context_tokens,
     );
     warnings.extend(gpus.warnings.iter().cloned());
-    for line in speed::summary_lines(&section) {
-        out::eprint_line(line);
+    for line in speed::summary(&section) {
+        out::eprint_line(format_args!("{}: {}", line.label, line.value));
     }
     for warning in &warnings {
         out::warning(warning);

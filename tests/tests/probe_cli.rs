@@ -19,6 +19,7 @@ struct ReportV1 {
     timestamp_utc: String,
     ollama: OllamaV1,
     embedding: EmbeddingV1,
+    performance: PerformanceV1,
     checks: BTreeMap<String, Vec<CheckV1>>,
     recommendations: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
@@ -100,6 +101,66 @@ struct OllamaV1 {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct PerformanceV1 {
+    memory_bandwidth: MemoryBandwidthV1,
+    compute: ComputeV1,
+    context_tokens: u64,
+    prompt_tokens: u64,
+    devices: Vec<DeviceV1>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct MemoryBandwidthV1 {
+    triad_all_cores_gb_s: f64,
+    triad_one_core_gb_s: f64,
+    copy_all_cores_gb_s: f64,
+    copy_one_core_gb_s: f64,
+    threads: u64,
+    array_mib: u64,
+    repetitions: u64,
+    seconds: f64,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ComputeV1 {
+    f32_gflops: f64,
+    matrix_size: u64,
+    rounds: u64,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct DeviceV1 {
+    kind: String,
+    name: String,
+    bandwidth_gb_s: Option<f64>,
+    bandwidth_source: Option<String>,
+    gpu_cores: Option<(u32, u32)>,
+    speeds: Vec<LevelSpeedV1>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct LevelSpeedV1 {
+    level: String,
+    gguf: String,
+    generation_tok_s: Option<f64>,
+    prompt_tok_s: Option<f64>,
+    offloaded: Option<f64>,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
 #[allow(dead_code)]
 struct EmbeddingV1 {
     status: String,
@@ -131,6 +192,19 @@ fn json_output_has_the_documented_shape_and_is_the_saved_file() {
     assert!(report.benchmark.gflops.unwrap() > 0.0);
     assert_eq!(report.benchmark.status, "success");
     assert_eq!(report.embedding.status, "skip");
+    // The CPU's row: the measured bandwidth, and a predicted speed at every level.
+    let cpu = &report.performance.devices[0];
+    assert_eq!(cpu.kind, "cpu");
+    assert!(cpu.bandwidth_gb_s.is_some_and(|b| b > 0.0), "{cpu:?}");
+    assert_eq!(cpu.bandwidth_source.as_deref(), Some("measured"));
+    let levels: Vec<&str> = cpu.speeds.iter().map(|s| s.level.as_str()).collect();
+    assert_eq!(levels, ["fp16", "q8", "q4", "q4", "q3"]);
+    assert!(
+        cpu.speeds
+            .iter()
+            .all(|s| s.source == "predicted" && s.generation_tok_s.is_some_and(|t| t > 0.0)),
+        "{cpu:?}"
+    );
     for phase in ["prerequisites", "e0_e1", "e2_full", "e2_quantized"] {
         assert!(!report.checks[phase].is_empty(), "{phase}");
     }

@@ -8,6 +8,7 @@ use crate::num::{round1, round2};
 use crate::recommend::{InstallOption, Recommendations};
 use crate::report::{Embedding, EmbeddingStatus, Gpu, Ollama, Phase, Report, System, show_number};
 use crate::rules::Level;
+use crate::speed;
 
 /// One machine, ready to read.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,6 +161,13 @@ fn facts(report: &Report) -> Vec<Fact> {
         "Matrix multiply",
         benchmark(report),
     ));
+    if let Some(performance) = &report.machine.performance {
+        facts.extend(
+            speed::summary(performance)
+                .into_iter()
+                .map(|line| fact(Section::Performance, line.label, line.value)),
+        );
+    }
     if let Some(e) = &report.machine.embedding {
         facts.push(Fact {
             meaning: Some(embedding_meaning(e.status)),

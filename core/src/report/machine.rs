@@ -1,10 +1,11 @@
 //! What was measured on a machine: the input of classification and recommendations.
 
 use super::Phase;
+use crate::speed::report::Performance;
 use serde::{Serialize, Serializer};
 
 /// Everything measured on a machine: what the verdict and the recommendations are computed
-/// from. On the wire its four parts are top-level keys of the report (see [`super::Report`]).
+/// from. On the wire its parts are top-level keys of the report (see [`super::Report`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Machine {
     /// Hardware and operating system.
@@ -15,6 +16,9 @@ pub struct Machine {
     pub ollama: Option<Ollama>,
     /// The embedding load test, when the report says.
     pub embedding: Option<Embedding>,
+    /// Memory bandwidth and Phi-3-mini's speeds, when the report has them (llmcap's
+    /// reports since the section was added).
+    pub performance: Option<Performance>,
 }
 
 /// Hardware and operating-system facts: the report's `system` object.
@@ -76,6 +80,20 @@ impl System {
             Some(limit) if limit < self.ram_gb => limit,
             _ => self.ram_gb,
         }
+    }
+
+    /// The GPUs of the guide's `gpu` string: `nvidia-smi`'s `name, N MiB` lines, as
+    /// (name, MiB). Lines of another shape (Apple's text) are left out.
+    pub fn guide_gpu_lines(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.gpu
+            .as_deref()
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let (name, memory) = line.rsplit_once(',')?;
+                let mib = memory.trim().strip_suffix("MiB")?.trim().parse().ok()?;
+                Some((name.trim(), mib))
+            })
     }
 
     /// Physical cores where known, else logical CPUs.

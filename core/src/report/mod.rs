@@ -17,6 +17,7 @@
 //! | `timestamp_utc` | string | UTC time, `YYYY-MM-DDTHH:MM:SSZ` |
 //! | `ollama` | object | `installed`, `version`, `host`, `server_reachable`, `models` |
 //! | `embedding` | object | the embedding load test: `status`, `reason`, timings, memory |
+//! | `performance` | object | memory bandwidth, f32 compute, Phi-3-mini's speed per device and level, Ollama's measurement ([`crate::speed::report`]) |
 //! | `checks` | object | per phase, a list of `{requirement, required, actual, pass, level, source}` |
 //! | `recommendations` | object | quantization, install commands, batch size, machine type |
 //! | `warnings` | array | problems the probe met, none fatal |
@@ -52,6 +53,7 @@ pub use machine::{
 pub use parse::{parse_raw, parse_report};
 pub use phase::Phase;
 pub use time::DateTime;
+pub use validate::check_performance;
 
 use serde::Serialize;
 use std::fmt;

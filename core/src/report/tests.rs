@@ -359,3 +359,60 @@ fn utf16_with_a_byte_order_mark_reads_as_utf8_and_utf32_is_named() {
     let error = parse_report("odd.json", &odd).unwrap_err().to_string();
     assert!(error.contains("UTF-16 that is not valid"), "{error}");
 }
+
+/// The EPYC report with a `performance` section.
+fn with_performance(section: serde_json::Value) -> String {
+    with(&["performance"], section)
+}
+
+#[test]
+fn a_performance_section_loads_and_writes_back_unchanged() {
+    let section = serde_json::json!({
+        "memory_bandwidth": {"triad_all_cores_gb_s": 24.9, "threads": 2, "source": "measured"},
+        "context_tokens": 512,
+        "devices": [{"kind": "cpu", "name": "CPU", "bandwidth_gb_s": 24.9,
+                     "bandwidth_source": "measured",
+                     "speeds": [{"level": "q4", "gguf": "Q4_K_M", "generation_tok_s": 2.2,
+                                 "source": "predicted"}]}],
+        "a_later_versions_key": true
+    });
+    let report = parse(&with_performance(section)).unwrap();
+    let performance = report.machine.performance.as_ref().unwrap();
+    assert_eq!(performance.devices[0].speeds[0].generation_tok_s, Some(2.2));
+    let back = parse(&serde_json::to_string(&report).unwrap()).unwrap();
+    assert_eq!(back, report);
+    // The guide's reports have none, and still load.
+    assert_eq!(parse(EPYC).unwrap().machine.performance, None);
+}
+
+#[test]
+fn impossible_speed_figures_are_named_with_their_values() {
+    let device = |speed: serde_json::Value| serde_json::json!({"devices": [{"kind": "gpu", "name": "NVIDIA H200", "speeds": [speed]}]});
+    let cases = [
+        (
+            serde_json::json!({"memory_bandwidth": {"triad_all_cores_gb_s": -4.0}}),
+            "performance.memory_bandwidth.triad_all_cores_gb_s",
+            "-4",
+        ),
+        (
+            device(serde_json::json!({"generation_tok_s": 1e300})),
+            "performance.devices[0].speeds[0].generation_tok_s",
+            "1e300",
+        ),
+        (
+            device(serde_json::json!({"offloaded": 1.5})),
+            "performance.devices[0].speeds[0].offloaded",
+            "1.5",
+        ),
+        (
+            serde_json::json!({"devices": [{"bandwidth_gb_s": "fast"}]}),
+            "performance.devices[0].bandwidth_gb_s",
+            "\"fast\"",
+        ),
+    ];
+    for (section, field, value) in cases {
+        let message = parse(&with_performance(section)).unwrap_err().to_string();
+        assert!(message.contains(field), "{field}: {message}");
+        assert!(message.contains(value), "{value}: {message}");
+    }
+}

@@ -12,6 +12,10 @@ use super::{
     show_number, show_text,
 };
 
+mod performance;
+
+pub use performance::check_performance;
+
 /// The most RAM a report may claim, GiB (64 TiB).
 pub const MAX_RAM_GB: f64 = 65_536.0;
 /// The most free disk a report may claim, GiB (about 10 PiB).
@@ -101,6 +105,7 @@ impl TryFrom<RawReport> for Report {
                 benchmark: benchmark_from_raw(benchmark)?,
                 ollama: raw.ollama.map(ollama_from_raw).transpose()?,
                 embedding: raw.embedding.map(embedding_from_raw).transpose()?,
+                performance: raw.performance.map(check_performance).transpose()?,
             },
             capabilities: capabilities_from_raw(capabilities)?,
             warnings: raw

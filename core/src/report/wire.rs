@@ -8,6 +8,7 @@
 //! [`Report`](super::Report) itself, whose serialization uses the same keys.
 
 use super::de;
+use crate::speed::report::Performance;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "schema")]
@@ -55,6 +56,11 @@ pub struct RawReport {
     /// The embedding-model load test (all-MiniLM-L6-v2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embedding: Option<RawEmbedding>,
+    /// Memory bandwidth, and Phi-3-mini's speed per device and quantization level, each
+    /// figure marked measured or predicted. Its types are lenient already (every field
+    /// optional, unknown keys ignored), so the validated report keeps them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<Performance>,
     /// Problems the probe met (a missing or hung tool, say); none of them is fatal.
     #[serde(
         default,

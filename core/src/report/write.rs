@@ -4,6 +4,7 @@
 //! before the warnings.
 
 use super::{Benchmark, Capabilities, DateTime, Embedding, Hostname, Ollama, Report, System, Tool};
+use crate::speed::report::Performance;
 use serde::{Serialize, Serializer};
 
 /// The report's keys in wire order; `extra` is flattened in before `warnings`.
@@ -24,6 +25,8 @@ struct Wire<'a, E> {
     ollama: Option<&'a Ollama>,
     #[serde(skip_serializing_if = "Option::is_none")]
     embedding: Option<&'a Embedding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    performance: Option<&'a Performance>,
     #[serde(flatten)]
     extra: &'a E,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -67,6 +70,7 @@ impl Report {
             timestamp_utc: self.timestamp_utc.as_ref().map(DateTime::to_utc_string),
             ollama: m.ollama.as_ref(),
             embedding: m.embedding.as_ref(),
+            performance: m.performance.as_ref(),
             extra,
             warnings: &self.warnings,
         }

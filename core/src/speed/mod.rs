@@ -128,64 +128,99 @@ fn each_type(mut row: impl FnMut(&str, table::GgufType) -> LevelSpeed) -> Vec<Le
 /// The level the readable summary quotes: 4-bit, the guide's default for small machines.
 const SUMMARY_LEVEL: (&str, &str) = ("q4", "4-bit");
 
-/// The readable lines for a report, for example `Phi-3-mini here: ≈ 9.1 tok/s at 4-bit on
-/// the CPU (predicted from 21.4 GB/s measured); ≈ 230 tok/s on the NVIDIA GeForce RTX 4090
-/// (predicted from 1010 GB/s, NVML)`, then Ollama's measurement when there is one.
-pub fn summary_lines(performance: &Performance) -> Vec<String> {
-    let parts: Vec<String> = performance
-        .devices
-        .iter()
-        .filter_map(|device| {
-            let speed = device
-                .speeds
-                .iter()
-                .find(|s| s.level == SUMMARY_LEVEL.0 && s.generation_tok_s.is_some())?;
-            let tok_s = speed.generation_tok_s?;
-            let place = if device.kind == "cpu" {
-                "the CPU".to_owned()
-            } else {
-                format!("the {}", device.name)
-            };
-            let from = match (device.bandwidth_gb_s, device.bandwidth_source) {
-                (Some(bw), Some(source)) => format!(" from {} GB/s, {}", show(bw), name(source)),
-                _ => String::new(),
-            };
-            let split = match speed.offloaded {
-                Some(share) if share < 1.0 => format!(", {:.0} % of it on the GPU", share * 100.0),
-                _ => String::new(),
-            };
-            Some(format!(
-                "≈ {} tok/s on {place} ({}{from}{split})",
-                show(tok_s),
-                speed.source.map_or("predicted", name)
-            ))
-        })
-        .collect();
+/// One readable line about speed: what it is about, and what was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeedLine {
+    /// `Memory bandwidth`, `Phi-3-mini` or `Ollama speed test`.
+    pub label: &'static str,
+    /// For example `≈ 9.14 tok/s at 4-bit on the CPU, prompt ≈ 41 tok/s (predicted from
+    /// 21.4 GB/s, measured)`.
+    pub value: String,
+}
+
+/// The readable lines for a section: the measured bandwidth, Phi-3-mini's 4-bit speed on
+/// each device with the figure it was predicted from, then Ollama's measurement.
+pub fn summary(performance: &Performance) -> Vec<SpeedLine> {
+    let line = |label, value| SpeedLine { label, value };
     let mut lines = Vec::new();
-    if !parts.is_empty() {
-        lines.push(format!(
-            "Phi-3-mini here at {}: {}",
-            SUMMARY_LEVEL.1,
-            parts.join("; ")
-        ));
+    if let Some(value) = performance
+        .memory_bandwidth
+        .as_ref()
+        .and_then(bandwidth_line)
+    {
+        lines.push(line("Memory bandwidth", value));
     }
+    lines.extend(
+        performance
+            .devices
+            .iter()
+            .filter_map(device_line)
+            .map(|value| line("Phi-3-mini", value)),
+    );
     if let Some(ollama) = &performance.ollama {
-        lines.push(match (ollama.generation_tok_s, &ollama.reason) {
-            (Some(generation), _) if ollama.measured => format!(
-                "Ollama measured {} ({}): {} tok/s generation, {} tok/s prompt",
-                ollama.model.as_deref().unwrap_or("a model"),
-                ollama
-                    .quantization
-                    .as_deref()
-                    .unwrap_or("unknown quantization"),
-                show(generation),
-                ollama.prompt_tok_s.map_or("?".to_owned(), show)
-            ),
-            (_, Some(reason)) => format!("Ollama speed test: not measured ({reason})"),
-            _ => "Ollama speed test: not measured".to_owned(),
-        });
+        lines.push(line("Ollama speed test", ollama_line(ollama)));
     }
     lines
+}
+
+fn bandwidth_line(m: &report::MemoryBandwidth) -> Option<String> {
+    let all = m.triad_all_cores_gb_s?;
+    let threads = m
+        .threads
+        .map_or(String::new(), |t| format!(" on {t} threads"));
+    let one = m.triad_one_core_gb_s.map_or(String::new(), |one| {
+        format!(", {} GB/s on one core", show(one))
+    });
+    Some(format!(
+        "{} GB/s{threads}{one} (STREAM triad, measured)",
+        show(all)
+    ))
+}
+
+fn device_line(device: &DeviceSpeed) -> Option<String> {
+    let speed = device
+        .speeds
+        .iter()
+        .find(|s| s.level == SUMMARY_LEVEL.0 && s.generation_tok_s.is_some())?;
+    let place = if device.kind == "cpu" {
+        "the CPU".to_owned()
+    } else {
+        format!("the {}", device.name)
+    };
+    let prompt = speed
+        .prompt_tok_s
+        .map_or(String::new(), |p| format!(", prompt ≈ {} tok/s", show(p)));
+    let from = match (device.bandwidth_gb_s, device.bandwidth_source) {
+        (Some(bw), Some(source)) => format!(" from {} GB/s, {}", show(bw), name(source)),
+        _ => String::new(),
+    };
+    let split = match speed.offloaded {
+        Some(share) if share < 1.0 => format!("; {:.0} % of it on the GPU", share * 100.0),
+        _ => String::new(),
+    };
+    Some(format!(
+        "≈ {} tok/s at {} on {place}{prompt} ({}{from}{split})",
+        show(speed.generation_tok_s?),
+        SUMMARY_LEVEL.1,
+        speed.source.map_or("predicted", name)
+    ))
+}
+
+fn ollama_line(ollama: &report::OllamaSpeed) -> String {
+    match (ollama.generation_tok_s, &ollama.reason) {
+        (Some(generation), _) if ollama.measured => format!(
+            "{} ({}): {} tok/s generation, {} tok/s prompt (measured by Ollama)",
+            ollama.model.as_deref().unwrap_or("a model"),
+            ollama
+                .quantization
+                .as_deref()
+                .unwrap_or("unknown quantization"),
+            show(generation),
+            ollama.prompt_tok_s.map_or("?".to_owned(), show)
+        ),
+        (_, Some(reason)) => format!("not measured ({reason})"),
+        _ => "not measured".to_owned(),
+    }
 }
 
 fn name(source: Source) -> &'static str {

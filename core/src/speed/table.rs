@@ -134,15 +134,15 @@ pub struct GgufSpec {
     /// (one row per token); from the same files.
     pub embedding_bytes: u64,
     /// Fraction of the measured all-core STREAM triad bandwidth that llama.cpp's CPU
-    /// generation reaches (tg128). Calibrated in `docs/benchmarks.md`, "Memory bandwidth and
-    /// Phi-3-mini speed" (`scripts/bench-speed.sh`): Q4_0 reached 0.22 on the 2-core build
-    /// machine, where generation is compute-bound; the other types carry Q4_0's factor
-    /// until measured.
+    /// generation reaches (tg128). Calibrated on the idle 2-core build machine by
+    /// `scripts/bench-speed.sh` on 2026-12-02 (`docs/benchmarks.md`, "Memory bandwidth and
+    /// Phi-3-mini speed", calibration run): the bandwidth-bound types reach 0.79-0.92 of the
+    /// triad; Q3_K_M, whose 3-bit dot products cost more arithmetic, 0.58.
     pub cpu_generation_efficiency: f64,
     /// The FLOPs a second llama.cpp's CPU prompt processing (pp512) reaches, over the
-    /// measured f32 matrix-product GFLOP/s: 3.8 for Q4_0 in the same run (above 1 because
-    /// llama.cpp multiplies quantized weights in int8); the other types carry Q4_0's factor
-    /// until measured.
+    /// measured f32 matrix-product GFLOP/s, from the same calibration run: 1.5-2.3, above 1
+    /// because llama.cpp multiplies quantized weights in int8 (and F16 in f16), which runs
+    /// more operations a cycle than f32.
     pub cpu_prompt_efficiency: f64,
 }
 
@@ -161,40 +161,40 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         block_bytes_per_weight: 2.0,
         file_bytes: 7_643_360_544,
         embedding_bytes: 197_001_216,
-        cpu_generation_efficiency: 0.22,
-        cpu_prompt_efficiency: 3.8,
+        cpu_generation_efficiency: 0.81,
+        cpu_prompt_efficiency: 1.62,
     },
     GgufSpec {
         gguf: GgufType::Q8_0,
         block_bytes_per_weight: 34.0 / 32.0,
         file_bytes: 4_061_285_696,
         embedding_bytes: 104_656_896,
-        cpu_generation_efficiency: 0.22,
-        cpu_prompt_efficiency: 3.8,
+        cpu_generation_efficiency: 0.92,
+        cpu_prompt_efficiency: 1.52,
     },
     GgufSpec {
         gguf: GgufType::Q4_K_M,
         block_bytes_per_weight: 144.0 / 256.0,
         file_bytes: 2_396_834_624,
         embedding_bytes: 55_406_592,
-        cpu_generation_efficiency: 0.22,
-        cpu_prompt_efficiency: 3.8,
+        cpu_generation_efficiency: 0.92,
+        cpu_prompt_efficiency: 2.29,
     },
     GgufSpec {
         gguf: GgufType::Q4_0,
         block_bytes_per_weight: 18.0 / 32.0,
         file_bytes: 2_176_240_448,
         embedding_bytes: 55_406_592,
-        cpu_generation_efficiency: 0.22,
-        cpu_prompt_efficiency: 3.8,
+        cpu_generation_efficiency: 0.79,
+        cpu_prompt_efficiency: 2.25,
     },
     GgufSpec {
         gguf: GgufType::Q3_K_M,
         block_bytes_per_weight: 110.0 / 256.0,
         file_bytes: 1_962_618_176,
         embedding_bytes: 42_324_480,
-        cpu_generation_efficiency: 0.22,
-        cpu_prompt_efficiency: 3.8,
+        cpu_generation_efficiency: 0.58,
+        cpu_prompt_efficiency: 2.03,
     },
 ];
 
@@ -215,6 +215,27 @@ pub const REPORT_CONTEXT_TOKENS: u64 = 512;
 
 /// Prompt length of reported prompt speeds, tokens (llama-bench's pp512).
 pub const REPORT_PROMPT_TOKENS: u64 = 512;
+
+/// Memory bandwidth assumed per f64 GFLOP/s of the guide's matrix multiply, GB/s, where a
+/// report has no measured bandwidth (the guide's reports, llmcap's before the `performance`
+/// section). Source: this project's build machine, three `llmcap probe` runs on 2026-12-02
+/// (`docs/benchmarks.md`, "Probe and matrix multiply"): triad 40.7, 36.7 and 40.2 GB/s beside
+/// 101.9, 92.5 and 90.9 GFLOP/s, ratios 0.40, 0.40 and 0.44. A crude estimate (CPUs differ
+/// several-fold in it), so the planner says when it uses one.
+pub const ESTIMATED_GB_S_PER_F64_GFLOPS: f64 = 0.4;
+
+/// The guide's level (`q4`) of a GGUF type named as Ollama or llama.cpp name it (`Q4_0`,
+/// `q4_k_m`); `None` for a type the table does not list.
+pub fn level_of(gguf_name: &str) -> Option<&'static str> {
+    LEVEL_TYPES
+        .iter()
+        .find(|(_, types)| {
+            types
+                .iter()
+                .any(|t| t.name().eq_ignore_ascii_case(gguf_name.trim()))
+        })
+        .map(|(level, _)| *level)
+}
 
 /// The guide's quantization levels (`recommend::QUANT_LEVELS` ids) and the GGUF types that
 /// stand for each: Ollama's tag first (`…-fp16`, `…-q8_0`, `…-q4_0`, `…-q3_K_M`), then the

@@ -113,17 +113,22 @@ fn summary_names_each_figures_source() {
         ],
         ..Default::default()
     };
-    let lines = summary_lines(&performance);
-    assert_eq!(lines.len(), 1, "{lines:?}");
-    let line = &lines[0];
-    assert!(line.starts_with("Phi-3-mini here at 4-bit: ≈ "), "{line}");
+    let lines = summary(&performance);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l.label == "Phi-3-mini"), "{lines:?}");
+    let (cpu, gpu) = (&lines[0].value, &lines[1].value);
+    assert!(cpu.starts_with("≈ "), "{cpu}");
     assert!(
-        line.contains("tok/s on the CPU (predicted from 21.4 GB/s, measured)"),
-        "{line}"
+        cpu.contains("tok/s at 4-bit on the CPU, prompt ≈ "),
+        "{cpu}"
     );
     assert!(
-        line.contains("on the NVIDIA GeForce RTX 4090 (predicted from 1010 GB/s, NVML)"),
-        "{line}"
+        cpu.ends_with("(predicted from 21.4 GB/s, measured)"),
+        "{cpu}"
+    );
+    assert!(
+        gpu.contains("at 4-bit on the NVIDIA GeForce RTX 4090 (predicted from 1010 GB/s, NVML)"),
+        "{gpu}"
     );
 }
 
@@ -140,9 +145,17 @@ fn summary_reports_ollama_measurements_and_failures() {
         }),
         ..Default::default()
     };
+    let values = |p: &Performance| -> Vec<String> {
+        summary(p)
+            .into_iter()
+            .map(|l| format!("{}: {}", l.label, l.value))
+            .collect()
+    };
     assert_eq!(
-        summary_lines(&measured),
-        ["Ollama measured phi3:mini (Q4_0): 8.71 tok/s generation, 31.3 tok/s prompt"]
+        values(&measured),
+        [
+            "Ollama speed test: phi3:mini (Q4_0): 8.71 tok/s generation, 31.3 tok/s prompt (measured by Ollama)"
+        ]
     );
     let failed = Performance {
         ollama: Some(OllamaSpeed {
@@ -152,10 +165,10 @@ fn summary_reports_ollama_measurements_and_failures() {
         ..Default::default()
     };
     assert_eq!(
-        summary_lines(&failed),
+        values(&failed),
         ["Ollama speed test: not measured (no Phi-3 model in Ollama)"]
     );
-    assert!(summary_lines(&Performance::default()).is_empty());
+    assert!(summary(&Performance::default()).is_empty());
 }
 
 #[test]

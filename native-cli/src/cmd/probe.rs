@@ -24,11 +24,17 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
             budget: args.bench_seconds,
             ..Default::default()
         }),
+        bandwidth_budget: (!args.skip_benchmark).then_some(args.speed.bandwidth_seconds),
+        llm_test: args.speed.llm_test.then_some(args.speed.llm_test_timeout),
         embedding: (!args.embed.skip_embedding).then(|| EmbedOptions::from_args(&args.embed)),
         tool_timeout: args.tool_timeout,
         ollama_host: std::env::var("OLLAMA_HOST").ok(),
     };
-    let steps = 2 + usize::from(options.bench.is_some()) + usize::from(options.embedding.is_some());
+    let steps = 2
+        + usize::from(options.bench.is_some())
+        + usize::from(options.bandwidth_budget.is_some())
+        + usize::from(options.llm_test.is_some())
+        + usize::from(options.embedding.is_some());
     let mut progress = Progress::new(args.quiet, steps);
     let measurements = probe::measure(&options, &mut progress);
     progress.finish();

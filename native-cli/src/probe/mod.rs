@@ -19,8 +19,11 @@ use llmcap_core::classify::classify;
 use llmcap_core::num::round2;
 use llmcap_core::report::{
     Benchmark, Capabilities, DateTime, Embedding, Hostname, Machine, Ollama, Report,
-    SCHEMA_VERSION, System, Tool,
+    SCHEMA_VERSION, System, Tool, check_performance,
 };
+use llmcap_core::speed::report::{Compute, MemoryBandwidth, OllamaSpeed, Performance};
+use llmcap_core::speed::table::REPORT_CONTEXT_TOKENS;
+use performance::PerformanceOptions;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread;
@@ -35,6 +38,10 @@ pub struct ProbeOptions {
     pub hostname: Option<Hostname>,
     /// Run the compute benchmark with these settings; `None` skips it.
     pub bench: Option<BenchOptions>,
+    /// Measure memory bandwidth for this long (and f32 compute); `None` skips both.
+    pub bandwidth_budget: Option<Duration>,
+    /// Measure Phi-3 through Ollama within this time; `None` skips it.
+    pub llm_test: Option<Duration>,
     /// Run the embedding test with these settings; `None` skips it.
     pub embedding: Option<EmbedOptions>,
     /// Limit for each external tool.
@@ -58,6 +65,10 @@ pub struct Measurements {
     pub python_version: Option<String>,
     /// The benchmark, when run.
     pub benchmark: Option<Benchmark>,
+    /// Memory bandwidth and f32 compute, when measured.
+    pub speed: Option<(MemoryBandwidth, Compute)>,
+    /// Ollama's own Phi-3 speed, when asked for.
+    pub llm_test: Option<OllamaSpeed>,
     /// The embedding test.
     pub embedding: Embedding,
     /// Local and UTC time of the probe.
@@ -101,6 +112,16 @@ pub fn measure(options: &ProbeOptions, progress: &mut Progress) -> Measurements 
         progress.step("Running the matrix-multiply benchmark");
         bench::run(bench_options)
     });
+    let speed = options.bandwidth_budget.map(|budget| {
+        progress.step("Measuring memory bandwidth and f32 compute");
+        let mut speed_options = PerformanceOptions::for_machine(available_bytes(&host));
+        speed_options.bandwidth.budget = budget;
+        performance::measure(&speed_options)
+    });
+    let llm_test = options.llm_test.map(|timeout| {
+        progress.step("Measuring Phi-3 through Ollama");
+        performance::llm_test(&ollama.0, timeout)
+    });
     let embedding = match &options.embedding {
         Some(embed_options) => {
             progress.step("Loading the embedding model and encoding sentences");
@@ -115,6 +136,8 @@ pub fn measure(options: &ProbeOptions, progress: &mut Progress) -> Measurements 
         ollama,
         python_version,
         benchmark,
+        speed,
+        llm_test,
         embedding,
         time: now(),
     }
@@ -161,6 +184,28 @@ fn now() -> (DateTime, DateTime) {
         DateTime::parse_local(&local).unwrap_or(fallback),
         DateTime::parse_utc(&utc).unwrap_or(fallback),
     )
+}
+
+/// Said of a debug build's measurements: its own loops run unoptimised.
+const UNOPTIMISED: &str = "this llmcap was built without optimisation (a debug build): \
+     its memory bandwidth, and the CPU speeds predicted from it, are far too low; \
+     build it with `cargo build --release`";
+
+/// Memory available to new work: the host's, bounded by a container's limit.
+fn available_bytes(host: &system::HostFacts) -> u64 {
+    match host.cgroup {
+        Some(cgroup) => host.ram_available_bytes.min(cgroup.free_bytes),
+        None => host.ram_available_bytes,
+    }
+}
+
+/// The section when every figure in it is one a reader accepts; otherwise nothing, with a
+/// warning naming the figure, so that a broken measurement never makes the whole report one
+/// that `llmcap plan` rejects.
+fn checked(section: Performance, warnings: &mut Vec<String>) -> Option<Performance> {
+    check_performance(section)
+        .map_err(|e| warnings.push(format!("the speed figures were left out: {e}")))
+        .ok()
 }
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
@@ -236,10 +281,7 @@ pub fn assemble(m: Measurements, hostname: Option<Hostname>) -> Report {
         name
     });
     let host_available = m.host.ram_available_bytes;
-    let available = match m.host.cgroup {
-        Some(cgroup) => host_available.min(cgroup.free_bytes),
-        None => host_available,
-    };
+    let available = available_bytes(&m.host);
     let (disk_free_gb, disk_path, disk_mount) = match &m.disk {
         Ok(disk) => (
             gib(disk.free_bytes),
@@ -277,11 +319,25 @@ pub fn assemble(m: Measurements, hostname: Option<Hostname>) -> Report {
         disk_mount,
         gpus: m.gpu.gpus.clone(),
     };
+    if m.speed.is_some() && cfg!(debug_assertions) {
+        warnings.push(UNOPTIMISED.to_owned());
+    }
+    let (memory, compute) = m.speed.clone().unzip();
+    let (section, speed_warnings) = performance::section(
+        memory,
+        compute,
+        &m.gpu,
+        available,
+        m.llm_test.clone(),
+        REPORT_CONTEXT_TOKENS,
+    );
+    warnings.extend(speed_warnings);
     let machine = Machine {
         system,
         benchmark: m.benchmark.clone().unwrap_or_default(),
         ollama: Some(m.ollama.0.clone()),
         embedding: Some(m.embedding.clone()),
+        performance: checked(section, &mut warnings),
     };
     let capabilities: Capabilities = classify(&machine).capabilities;
     Report {

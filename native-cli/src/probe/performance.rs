@@ -5,9 +5,10 @@
 use super::gpu::GpuFacts;
 use crate::bandwidth::{self, BandwidthOptions};
 use crate::compute::{self, ComputeOptions};
-use llmcap_core::report::Gpu;
+use llmcap_core::report::{Gpu, Ollama};
 use llmcap_core::speed::report::{Compute, MemoryBandwidth, OllamaSpeed, Performance};
 use llmcap_core::speed::{self, table};
+use std::time::Duration;
 
 /// What the CPU measurements are asked to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,6 +37,12 @@ pub fn measure(options: &PerformanceOptions) -> (MemoryBandwidth, Compute) {
     let memory = bandwidth::measure(&options.bandwidth);
     let compute = compute::measure(&options.compute);
     (memory, compute)
+}
+
+/// Ollama's own Phi-3 speed on the server the probe found (`ollama`), within `timeout`.
+pub fn llm_test(ollama: &Ollama, timeout: Duration) -> OllamaSpeed {
+    let base = ollama.host.as_deref().unwrap_or_default();
+    super::llm_test::run(base, ollama.server_reachable, &ollama.models, timeout)
 }
 
 /// GPU memory llmcap believes, MiB: up to 2 TiB (no GPU has more); more, or 0, is a broken

@@ -33,9 +33,80 @@ fn measurements() -> Measurements {
             status: llmcap_core::report::BenchmarkStatus::Success,
             ..Default::default()
         }),
+        speed: None,
+        llm_test: None,
         embedding: Embedding::skipped("test"),
         time: (t, t),
     }
+}
+
+fn measured_speed(triad_gb_s: f64) -> Option<(MemoryBandwidth, Compute)> {
+    use llmcap_core::speed::report::Source;
+    let memory = MemoryBandwidth {
+        triad_all_cores_gb_s: Some(triad_gb_s),
+        threads: Some(2),
+        source: Some(Source::Measured),
+        ..Default::default()
+    };
+    let compute = Compute {
+        f32_gflops: Some(90.0),
+        source: Some(Source::Measured),
+        ..Default::default()
+    };
+    Some((memory, compute))
+}
+
+#[test]
+fn the_report_carries_speeds_predicted_from_the_measurements_and_reads_back() {
+    let mut m = measurements();
+    m.speed = measured_speed(24.0);
+    let report = assemble(m, None);
+    let section = report
+        .machine
+        .performance
+        .as_ref()
+        .expect("a performance section");
+    let cpu = &section.devices[0];
+    assert_eq!(cpu.bandwidth_gb_s, Some(24.0));
+    let q4 = cpu.speeds.iter().find(|s| s.gguf == "Q4_K_M").unwrap();
+    assert!(
+        q4.generation_tok_s.is_some_and(|t| t > 0.5 && t < 20.0),
+        "{q4:?}"
+    );
+    assert!(q4.prompt_tok_s.is_some());
+    let json = serde_json::to_string(&report).unwrap();
+    let back = llmcap_core::report::parse_report("r.json", json.as_bytes()).unwrap();
+    assert_eq!(back.machine.performance, report.machine.performance);
+}
+
+#[test]
+fn a_broken_measurement_leaves_the_speeds_out_with_a_warning_not_a_bad_report() {
+    let mut m = measurements();
+    m.speed = measured_speed(1e15);
+    let report = assemble(m, None);
+    assert_eq!(report.machine.performance, None);
+    assert!(
+        report.warnings.iter().any(
+            |w| w.contains("speed figures were left out") && w.contains("triad_all_cores_gb_s")
+        ),
+        "{:?}",
+        report.warnings
+    );
+    let json = serde_json::to_string(&report).unwrap();
+    llmcap_core::report::parse_report("r.json", json.as_bytes()).unwrap();
+}
+
+#[test]
+fn without_measurements_the_section_still_has_a_cpu_row_of_unknown_speeds() {
+    let report = assemble(measurements(), None);
+    let section = report.machine.performance.unwrap();
+    assert_eq!(section.memory_bandwidth, None);
+    assert!(
+        section.devices[0]
+            .speeds
+            .iter()
+            .all(|s| s.generation_tok_s.is_none())
+    );
 }
 
 #[test]
