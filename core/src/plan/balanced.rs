@@ -8,10 +8,12 @@
 //! | `phase3` | `e2_full` or `e2_quantized` (as its report grants), not parallel | the best machine whose report grants E2: most GPU memory, then available RAM, then GFLOP/s, then host name | the guide takes the first tier-3 machine, or falls back to a tier-2 machine that may not be able to run E2 |
 //! | `phase3` | `e2_evaluation`, parallel | every other machine whose report grants E2 | the guide leaves them idle |
 //!
-//! E0 shares: each phase-2 machine's `share_percent` is in proportion to its GFLOP/s
-//! (measured, else estimated from the guide's `matrix_mult_time`; a machine with neither
-//! counts as the median of the others, or all count equally when none is known, with a
-//! warning). Shares are whole percentages summing to 100 by largest remainder, ties to the
+//! E0 shares: each phase-2 machine's `share_percent` is in proportion to its Phi-3-mini
+//! generation speed at the level it runs, on its fastest device
+//! ([`crate::speed::fleet::generation_speed`]: measured by Ollama, else predicted from the
+//! report's `performance` section, else estimated from its GPU's product table or its
+//! GFLOP/s, with a warning); a machine with no speed at all counts as the median of the
+//! others, or all count equally when none is known, with a warning. Shares are whole percentages summing to 100 by largest remainder, ties to the
 //! smaller host name; with `e0_configs` = N the same rule splits `0..N` into contiguous
 //! half-open ranges in phase-2 order. A phase no machine can run gets a warning.
 
@@ -21,7 +23,9 @@ use super::shares::{apportion, weight_units};
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};
 use crate::num::{median, round2};
+use crate::report::show_number;
 use crate::rules::Phase;
+use crate::speed::fleet as speed;
 use std::cmp::Ordering;
 
 pub(crate) fn plan(fleet: &Candidates<'_>, options: &PlanOptions) -> Phases {
@@ -111,8 +115,8 @@ fn prerequisites(fleet: &Candidates<'_>) -> Vec<Assignment> {
 /// How a machine's E0 weight was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Basis {
-    Measured,
-    Estimated,
+    /// Its report's speed: measured, predicted or estimated.
+    Speed(speed::Basis),
     Median,
     Equal,
 }
@@ -123,51 +127,30 @@ fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Ve
         .iter()
         .filter(|m| matches!(m.tier(), Some(Tier::Tier2 | Tier::Tier3)) && m.can(Phase::E0E1))
         .collect();
-    let mut known: Vec<f64> = workers.iter().filter_map(|m| m.gflops).collect();
-    let unknown: Vec<&str> = workers
-        .iter()
-        .filter(|m| m.gflops.is_none())
-        .map(|m| m.hostname())
-        .collect();
-    let fallback = median(&mut known);
-    let mut warnings = Vec::new();
-    if !unknown.is_empty() {
-        warnings.push(match fallback {
-            Some(median) => format!(
-                "no GFLOP/s in the reports of {}: their E0 shares assume the median of the others, {:.1} GFLOP/s",
-                list_hosts(&unknown),
-                median
-            ),
-            None => "no phase-2 report has GFLOP/s or matrix_mult_time: E0 is split equally".to_owned(),
-        });
-    }
-    let weighed: Vec<(f64, Basis)> = workers
-        .iter()
-        .map(|m| match (m.gflops, fallback) {
-            (Some(g), _) if m.gflops_measured => (g, Basis::Measured),
-            (Some(g), _) => (g, Basis::Estimated),
-            (None, Some(median)) => (median, Basis::Median),
-            (None, None) => (1.0, Basis::Equal),
-        })
-        .collect();
-    let units: Vec<u128> = weighed.iter().map(|(g, _)| weight_units(*g)).collect();
+    let (weighed, warnings) = e0_weights(&workers);
+    let units: Vec<u128> = weighed.iter().map(|(t, _)| weight_units(*t)).collect();
     let names: Vec<&str> = workers.iter().map(|m| m.hostname()).collect();
     let shares = apportion(&units, 100, &names);
     let counts = options.e0_configs.map(|n| apportion(&units, n, &names));
-    let total: f64 = weighed.iter().map(|(g, _)| g).sum();
+    let total: f64 = weighed.iter().map(|(t, _)| t).sum();
     let mut start = 0u32;
     let mut out = Vec::with_capacity(fleet.all.len());
     for (i, m) in workers.iter().enumerate() {
-        let (gflops, basis) = weighed[i];
-        let basis = match basis {
-            Basis::Measured => "measured",
-            Basis::Estimated => "estimated from matrix_mult_time",
-            Basis::Median => "assumed: median of the others",
-            Basis::Equal => "assumed: equal shares",
+        let (tok_s, basis) = weighed[i];
+        let basis = match (basis, &m.speed) {
+            (Basis::Speed(b), Some(speed)) => {
+                format!("Phi-3-mini {} on {}, {}", m.level, speed.device, b.as_str())
+            }
+            (Basis::Median, _) | (Basis::Speed(_), None) => {
+                "speed unknown: the median of the others".to_owned()
+            }
+            (Basis::Equal, _) => "speeds unknown: equal shares".to_owned(),
         };
         let reason = format!(
-            "{}% of E0 for {:.1} of {:.1} GFLOP/s in phase 2 ({basis})",
-            shares[i], gflops, total
+            "{}% of E0 for {} of {} tok/s in phase 2 ({basis})",
+            shares[i],
+            show_number(round2(tok_s)),
+            show_number(round2(total))
         );
         let mut a = m.assign(
             Experiment::E0E1Subset,
@@ -192,6 +175,55 @@ fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Ve
         ));
     }
     (out, warnings)
+}
+
+/// Each worker's E0 weight, its Phi-3-mini generation tok/s, and how it was found; with the
+/// warnings for machines whose speed was estimated or unknown.
+fn e0_weights(workers: &[&Candidate<'_>]) -> (Vec<(f64, Basis)>, Vec<String>) {
+    let mut known: Vec<f64> = workers
+        .iter()
+        .filter_map(|m| Some(m.speed.as_ref()?.tok_s))
+        .collect();
+    let hosts = |keep: &dyn Fn(&Candidate<'_>) -> bool| -> Vec<&str> {
+        workers
+            .iter()
+            .filter(|m| keep(m))
+            .map(|m| m.hostname())
+            .collect()
+    };
+    let unknown = hosts(&|m| m.speed.is_none());
+    let estimated = hosts(&|m| {
+        m.speed
+            .as_ref()
+            .is_some_and(|s| s.basis == speed::Basis::Estimated)
+    });
+    let fallback = median(&mut known);
+    let mut warnings = Vec::new();
+    if !estimated.is_empty() {
+        warnings.push(format!(
+            "no measured speed in the reports of {}: their E0 shares use Phi-3-mini speeds estimated from their GPU's product table or their matrix-multiply GFLOP/s (run `llmcap probe` there for measured ones)",
+            list_hosts(&estimated)
+        ));
+    }
+    if !unknown.is_empty() {
+        warnings.push(match fallback {
+            Some(median) => format!(
+                "no speed in the reports of {}: their E0 shares assume the median of the others, {} tok/s",
+                list_hosts(&unknown),
+                show_number(round2(median))
+            ),
+            None => "no phase-2 report gives a speed: E0 is split equally".to_owned(),
+        });
+    }
+    let weighed = workers
+        .iter()
+        .map(|m| match (&m.speed, fallback) {
+            (Some(speed), _) => (speed.tok_s, Basis::Speed(speed.basis)),
+            (None, Some(median)) => (median, Basis::Median),
+            (None, None) => (1.0, Basis::Equal),
+        })
+        .collect();
+    (weighed, warnings)
 }
 
 /// Best first: most GPU memory, then available RAM, then GFLOP/s, then host name.

@@ -8,6 +8,7 @@ use crate::num::round2;
 use crate::recommend::{QUANT_LEVELS, Settings, recommend};
 use crate::report::{Embedding, EmbeddingStatus, Report, Tool, show_number};
 use crate::rules::{PHASE_RULES, Phase};
+use crate::speed::fleet::{MachineSpeed, generation_speed};
 use std::borrow::Cow;
 
 /// A machine the planner may give work to: the facts the strategies read, copied out of the
@@ -30,8 +31,10 @@ pub(crate) struct Candidate<'a> {
     pub disk_free_gb: f64,
     /// Measured or estimated GFLOP/s.
     pub gflops: Option<f64>,
-    /// Whether `gflops` was measured rather than estimated.
-    pub gflops_measured: bool,
+    /// Phi-3-mini's generation speed at the level it runs (`level`), where known.
+    pub speed: Option<MachineSpeed>,
+    /// The guide's name of that level, e.g. `4-bit`.
+    pub level: &'static str,
     /// Largest discrete GPU memory, GiB.
     pub gpu_memory_gb: Option<f64>,
     /// The Ollama tag recommended for it.
@@ -51,6 +54,12 @@ impl<'a> Candidate<'a> {
     pub fn new(input: usize, file: &'a str, report: &Report, settings: &Settings) -> Candidate<'a> {
         let machine = &report.machine;
         let rec = recommend(machine, settings);
+        // The level it runs; with too little memory even for 3-bit, the smallest.
+        let level = rec
+            .quantization
+            .as_ref()
+            .and_then(|q| QUANT_LEVELS.iter().find(|l| l.id == q.level))
+            .unwrap_or(&QUANT_LEVELS[QUANT_LEVELS.len() - 1]);
         Candidate {
             input,
             file,
@@ -60,7 +69,8 @@ impl<'a> Candidate<'a> {
             ram_available_gb: machine.system.ram_available_gb,
             disk_free_gb: machine.system.disk_free_gb,
             gflops: machine.benchmark.effective_gflops().filter(|g| *g > 0.0),
-            gflops_measured: machine.benchmark.gflops.is_some_and(|g| g > 0.0),
+            speed: generation_speed(machine, level.id),
+            level: level.label,
             gpu_memory_gb: guide_gpu_memory_gb(&machine.system),
             model: rec.ollama_model.map(shared_tag),
             batch_size: rec.batch.batch_size,

@@ -1,14 +1,14 @@
 //! Splitting a whole number in proportion to weights: largest-remainder (Hamilton)
 //! apportionment in exact integer arithmetic, so native and wasm builds agree to the unit.
 
-/// Weights are GFLOP/s counted in thousandths: exact integers, and the largest rate a report
-/// may hold (10¹² GFLOP/s) times any `u32` total stays far below `u128::MAX`.
-const UNITS_PER_GFLOPS: f64 = 1000.0;
+/// Weights (tokens a second) are counted in thousandths: exact integers, and the largest
+/// rate a report may hold (10¹²) times any `u32` total stays far below `u128::MAX`.
+const UNITS_PER_WEIGHT: f64 = 1000.0;
 
 /// A non-negative finite weight as exact integer units; 0 for anything else.
-pub(crate) fn weight_units(gflops: f64) -> u128 {
-    if gflops.is_finite() && gflops > 0.0 {
-        (gflops * UNITS_PER_GFLOPS).round() as u128
+pub(crate) fn weight_units(weight: f64) -> u128 {
+    if weight.is_finite() && weight > 0.0 {
+        (weight * UNITS_PER_WEIGHT).round() as u128
     } else {
         0
     }

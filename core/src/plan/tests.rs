@@ -196,7 +196,7 @@ fn balanced_runs_prerequisites_on_the_lowest_capable_tier() {
 }
 
 #[test]
-fn balanced_shares_e0_by_compute_across_tiers_2_and_3() {
+fn balanced_shares_e0_by_generation_speed_across_tiers_2_and_3() {
     let options = PlanOptions {
         e0_configs: Some(10),
         ..PlanOptions::default()
@@ -217,8 +217,10 @@ fn balanced_shares_e0_by_compute_across_tiers_2_and_3() {
     assert_eq!(
         shares,
         [
-            ("big", Some(67), Some(ConfigRange { start: 0, end: 7 })),
-            ("mid", Some(33), Some(ConfigRange { start: 7, end: 10 })),
+            // Twice mid's compute, but big runs FP16, which reads about twice the bytes of
+            // mid's 8-bit model a token: about the same generation speed.
+            ("big", Some(49), Some(ConfigRange { start: 0, end: 5 })),
+            ("mid", Some(51), Some(ConfigRange { start: 5, end: 10 })),
             ("pi", None, None),
         ]
     );
@@ -240,7 +242,7 @@ fn a_missing_benchmark_counts_as_the_median_with_a_warning() {
     assert!(
         plan.warnings
             .iter()
-            .any(|w| w.contains("no GFLOP/s in the reports of c") && w.contains("20.0")),
+            .any(|w| w.contains("no speed in the reports of c") && w.contains("1.77 tok/s")),
         "{:?}",
         plan.warnings
     );
@@ -509,4 +511,141 @@ fn host_names_that_differ_only_in_case_are_one_host() {
         "{:?}",
         plan.warnings
     );
+}
+
+/// The page's example fleet: the guide's H200 report, an RTX 4090 desktop, a Mac, and
+/// CPU-only machines.
+fn example_fleet() -> Vec<(&'static str, String)> {
+    [
+        (
+            "cloud-epyc",
+            include_str!("../../../www/examples/capability_report_cloud-epyc.json"),
+        ),
+        (
+            "gpu-desktop",
+            include_str!("../../../www/examples/capability_report_gpu-desktop.json"),
+        ),
+        (
+            "gpu-h200",
+            include_str!("../../../www/examples/capability_report_gpu-h200.json"),
+        ),
+        (
+            "lab-pi",
+            include_str!("../../../www/examples/capability_report_lab-pi.json"),
+        ),
+        (
+            "mac-m2",
+            include_str!("../../../www/examples/capability_report_mac-m2.json"),
+        ),
+        (
+            "old-thinkpad",
+            include_str!("../../../www/examples/capability_report_old-thinkpad.json"),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, text)| (name, text.to_owned()))
+    .collect()
+}
+
+#[test]
+fn the_example_fleets_e0_follows_generation_speed_and_the_h200_leads() {
+    let plan = balanced(&example_fleet());
+    let shares: Vec<(&str, u32)> = plan
+        .phase2
+        .iter()
+        .filter_map(|a| Some((a.machine.as_str(), a.share_percent?)))
+        .collect();
+    let share = |host: &str| shares.iter().find(|(h, _)| *h == host).map(|(_, s)| *s);
+    let (h200, desktop) = (share("gpu-h200").unwrap(), share("gpu-desktop").unwrap());
+    assert!(h200 > desktop, "{shares:?}");
+    for (host, s) in &shares {
+        if !host.starts_with("gpu-") {
+            assert!(*s < desktop, "{host} {s} vs {shares:?}");
+        }
+    }
+    let h200_reason = &plan
+        .phase2
+        .iter()
+        .find(|a| a.machine == "gpu-h200")
+        .unwrap()
+        .reason;
+    assert!(
+        h200_reason.contains("on NVIDIA H200, estimated"),
+        "{h200_reason}"
+    );
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("no measured speed in the reports of")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+mod speed_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn shares(plan: &Plan) -> Vec<(String, u32)> {
+        let mut shares: Vec<(String, u32)> = plan
+            .phase2
+            .iter()
+            .filter_map(|a| Some((a.machine.clone(), a.share_percent?)))
+            .collect();
+        shares.sort();
+        shares
+    }
+
+    fn fleet(gflops: &[f64]) -> Vec<(String, String)> {
+        gflops
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let host = format!("m{i}");
+                (
+                    format!("{host}.json"),
+                    report(&host, 8.0, E0, Some(*g), None, T),
+                )
+            })
+            .collect()
+    }
+
+    fn plan_fleet(files: &[(String, String)]) -> Plan {
+        let borrowed: Vec<(&str, String)> =
+            files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+        balanced(&borrowed)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_faster_machine_never_gets_a_smaller_share(
+            gflops in proptest::collection::vec(1.0f64..500.0, 2..8)
+        ) {
+            let plan = plan_fleet(&fleet(&gflops));
+            let shares = shares(&plan);
+            for (i, a) in gflops.iter().enumerate() {
+                for (j, b) in gflops.iter().enumerate() {
+                    if a > b {
+                        let share = |k: usize| shares.iter().find(|(h, _)| *h == format!("m{k}")).unwrap().1;
+                        prop_assert!(share(i) >= share(j), "{gflops:?} {shares:?}");
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn report_order_changes_nothing(
+            gflops in proptest::collection::vec(1.0f64..500.0, 1..8),
+            rotation in 0usize..8
+        ) {
+            let files = fleet(&gflops);
+            let mut turned = files.clone();
+            turned.rotate_left(rotation % files.len());
+            let (a, b) = (plan_fleet(&files), plan_fleet(&turned));
+            prop_assert_eq!(shares(&a), shares(&b));
+            prop_assert_eq!(who(&a.phase3), who(&b.phase3));
+        }
+    }
 }

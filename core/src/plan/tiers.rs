@@ -90,16 +90,10 @@ pub fn guide_gpu_memory_gb(system: &System) -> Option<f64> {
             return None;
         }
         system
-            .gpu
-            .as_deref()?
-            .lines()
-            .filter_map(|line| {
-                let (_, memory) = line.rsplit_once(',')?;
-                let mib = memory.trim().strip_suffix("MiB")?.trim();
-                mib.parse::<u32>().ok()
-            })
+            .guide_gpu_lines()
+            .map(|(_, mib)| mib)
             .max()
-            .map(|mib| f64::from(mib) / 1024.0)
+            .map(|mib| mib as f64 / 1024.0)
     })
 }
 

@@ -6,8 +6,10 @@
 //! - [`gpus`]: GPU bandwidth from NVML readings or a table by product name;
 //! - [`predict`]: the formulas;
 //! - [`report`]: the report's `performance` section;
+//! - [`fleet`]: the one speed per machine that the planner shares work by;
 //! - this module: builds the section's device rows and its readable lines.
 
+pub mod fleet;
 pub mod gpus;
 pub mod predict;
 pub mod report;

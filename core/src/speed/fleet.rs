@@ -1,0 +1,183 @@
+//! The one speed figure the planner shares work by: Phi-3-mini's generation speed at the
+//! quantization level a machine runs, on its fastest device. Measured by Ollama when the
+//! report holds a measurement at that level; else predicted from the report's `performance`
+//! section; else, for reports without one (the guide's, llmcap's older ones), estimated from
+//! their other facts: the GPU by its product table, the CPU from its f64 GFLOP/s
+//! ([`ESTIMATED_GB_S_PER_F64_GFLOPS`]).
+
+use super::report::{DeviceSpeed, Performance, Source};
+use super::table::{self, ESTIMATED_GB_S_PER_F64_GFLOPS, REPORT_CONTEXT_TOKENS};
+use super::{cpu_device, gpu_bandwidth, gpu_device};
+use crate::report::Machine;
+
+/// Where a machine's speed comes from, most trusted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Basis {
+    /// Ollama measured it on the machine (`llmcap probe --llm-test`).
+    Measured,
+    /// Predicted from the bandwidth the report measured, or a GPU's NVML or table figure.
+    Predicted,
+    /// The report has no speed figures: estimated from its other facts.
+    Estimated,
+}
+
+impl Basis {
+    /// `measured`, `predicted` or `estimated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Measured => "measured",
+            Basis::Predicted => "predicted",
+            Basis::Estimated => "estimated",
+        }
+    }
+}
+
+/// A machine's Phi-3-mini generation speed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MachineSpeed {
+    /// Tokens a second.
+    pub tok_s: f64,
+    /// Where: `CPU`, a GPU's name, or `Ollama` for a measurement.
+    pub device: String,
+    /// Where the figure comes from.
+    pub basis: Basis,
+}
+
+/// The machine's generation speed at `level` (`q4`), or `None` when nothing in its report
+/// gives one.
+pub fn generation_speed(machine: &Machine, level: &str) -> Option<MachineSpeed> {
+    let section = machine.performance.as_ref();
+    section
+        .and_then(|p| measured(p, level))
+        .or_else(|| section.and_then(|p| fastest(&p.devices, level, Basis::Predicted)))
+        .or_else(|| fastest(&estimated_devices(machine), level, Basis::Estimated))
+}
+
+/// Ollama's measurement, when it ran the model at `level`.
+fn measured(section: &Performance, level: &str) -> Option<MachineSpeed> {
+    let ollama = section.ollama.as_ref().filter(|o| o.measured)?;
+    let at_level = ollama.quantization.as_deref().and_then(table::level_of) == Some(level);
+    let tok_s = ollama.generation_tok_s.filter(|t| at_level && *t > 0.0)?;
+    Some(MachineSpeed {
+        tok_s,
+        device: "Ollama".to_owned(),
+        basis: Basis::Measured,
+    })
+}
+
+/// The fastest device's first speed at `level` (Ollama's GGUF type).
+fn fastest(devices: &[DeviceSpeed], level: &str, basis: Basis) -> Option<MachineSpeed> {
+    devices
+        .iter()
+        .filter_map(|device| {
+            let speed = device.speeds.iter().find(|s| s.level == level)?;
+            let tok_s = speed
+                .generation_tok_s
+                .filter(|t| t.is_finite() && *t > 0.0)?;
+            let basis = match speed.source {
+                Some(Source::Measured) => Basis::Measured,
+                _ => basis,
+            };
+            Some(MachineSpeed {
+                tok_s,
+                device: device.name.clone(),
+                basis,
+            })
+        })
+        .max_by(|a, b| a.tok_s.total_cmp(&b.tok_s))
+}
+
+/// Device rows built from a report without a `performance` section.
+fn estimated_devices(machine: &Machine) -> Vec<DeviceSpeed> {
+    let system = &machine.system;
+    let cpu_bandwidth = machine
+        .benchmark
+        .effective_gflops()
+        .map(|g| g * ESTIMATED_GB_S_PER_F64_GFLOPS);
+    let ram_available = (system.ram_available_gb.max(0.0) * GIB) as u64;
+    let gpus: Vec<(&str, Option<u64>)> = if system.gpus.is_empty() {
+        system
+            .guide_gpu_lines()
+            .map(|(name, mib)| (name, Some(mib << 20)))
+            .collect()
+    } else {
+        system
+            .gpus
+            .iter()
+            .map(|g| {
+                let memory = if g.unified_memory {
+                    Some(ram_available)
+                } else {
+                    g.vram_total_mib.map(|mib| mib << 20)
+                };
+                (g.name.as_str(), memory)
+            })
+            .collect()
+    };
+    let mut devices = vec![cpu_device(cpu_bandwidth, None, REPORT_CONTEXT_TOKENS)];
+    devices.extend(gpus.into_iter().map(|(name, memory)| {
+        let (bandwidth, _) = gpu_bandwidth(name, None);
+        gpu_device(
+            name,
+            bandwidth,
+            memory,
+            cpu_bandwidth,
+            REPORT_CONTEXT_TOKENS,
+        )
+    }));
+    devices
+}
+
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::parse_report;
+
+    const H200: &str = include_str!("../../../www/examples/capability_report_gpu-h200.json");
+    const EPYC: &str = include_str!("../../../www/examples/capability_report_cloud-epyc.json");
+
+    fn example(json: &str) -> Machine {
+        parse_report("example.json", json.as_bytes())
+            .unwrap()
+            .machine
+    }
+
+    #[test]
+    fn a_guide_report_is_estimated_from_its_gpu_table_and_gflops() {
+        let h200 = generation_speed(&example(H200), "q4").unwrap();
+        assert_eq!(h200.device, "NVIDIA H200");
+        assert_eq!(h200.basis, Basis::Estimated);
+        let epyc = generation_speed(&example(EPYC), "q4").unwrap();
+        assert_eq!(epyc.device, "CPU");
+        assert!(h200.tok_s > 50.0 * epyc.tok_s, "{h200:?} {epyc:?}");
+    }
+
+    #[test]
+    fn a_measurement_at_the_level_run_wins_over_the_prediction() {
+        let mut machine = example(EPYC);
+        let mut section = Performance {
+            devices: estimated_devices(&machine),
+            ..Default::default()
+        };
+        section.ollama = Some(super::super::report::OllamaSpeed {
+            measured: true,
+            quantization: Some("Q4_0".to_owned()),
+            generation_tok_s: Some(7.5),
+            ..Default::default()
+        });
+        machine.performance = Some(section);
+        let q4 = generation_speed(&machine, "q4").unwrap();
+        assert_eq!((q4.tok_s, q4.basis), (7.5, Basis::Measured));
+        let q8 = generation_speed(&machine, "q8").unwrap();
+        assert_eq!(q8.basis, Basis::Predicted);
+    }
+
+    #[test]
+    fn nothing_known_is_no_speed() {
+        let mut machine = example(EPYC);
+        machine.benchmark = Default::default();
+        assert_eq!(generation_speed(&machine, "q4"), None);
+    }
+}
