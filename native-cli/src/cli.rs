@@ -74,7 +74,7 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub skip_benchmark: bool,
     /// Seconds the matrix-multiply benchmark may run (at least 3 rounds are measured).
-    #[arg(long, default_value = "0.6", value_name = "SECONDS", value_parser = seconds)]
+    #[arg(long, default_value = "0.2", value_name = "SECONDS", value_parser = seconds)]
     pub bench_seconds: Duration,
     /// The speed measurements beyond the guide's benchmark.
     #[command(flatten)]
@@ -94,7 +94,7 @@ pub struct ProbeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SpeedArgs {
     /// Seconds the memory-bandwidth measurement may take.
-    #[arg(long, default_value = "0.4", value_name = "SECONDS", value_parser = seconds)]
+    #[arg(long, default_value = "0.3", value_name = "SECONDS", value_parser = seconds)]
     pub bandwidth_seconds: Duration,
     /// Also measure Phi-3's real speed through Ollama's server (loads the model).
     #[arg(long)]

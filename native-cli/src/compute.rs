@@ -24,7 +24,7 @@ pub struct ComputeOptions {
 impl Default for ComputeOptions {
     fn default() -> Self {
         ComputeOptions {
-            budget: Duration::from_millis(150),
+            budget: Duration::from_millis(100),
             size: 1024,
             min_rounds: 3,
         }
