@@ -86,7 +86,7 @@ pub struct MemoryBandwidth {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(default)]
 pub struct Compute {
-    /// GFLOP/s of an f32 square matrix product on every core (median of the rounds).
+    /// GFLOP/s of an f32 square matrix product on every core (the fastest round).
     pub f32_gflops: Option<f64>,
     /// Matrix side.
     pub matrix_size: Option<u64>,
