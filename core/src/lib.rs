@@ -11,6 +11,7 @@
 pub mod classify;
 pub mod document;
 pub mod export;
+pub mod judge;
 pub mod num;
 pub mod plan;
 pub mod recommend;

@@ -341,12 +341,15 @@ pub struct Recommendations {
 pub struct Settings {
     /// Effective batch size for gradient accumulation.
     pub target_batch_size: u32,
+    /// Context llmcap's own assessment judges inference at, tokens.
+    pub context_tokens: u64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             target_batch_size: DEFAULT_TARGET_BATCH_SIZE,
+            context_tokens: crate::judge::table::DEFAULT_CONTEXT_TOKENS,
         }
     }
 }

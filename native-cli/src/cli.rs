@@ -88,6 +88,9 @@ pub struct ProbeArgs {
     /// Effective batch size that gradient accumulation aims for.
     #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub target_batch_size: u32,
+    /// Context llmcap's own assessment judges inference at, tokens (KV cache included).
+    #[arg(long, default_value_t = llmcap_core::judge::table::DEFAULT_CONTEXT_TOKENS, value_name = "TOKENS", value_parser = clap::value_parser!(u64).range(256..=131_072))]
+    pub context: u64,
 }
 
 /// What is measured of LLM speed: memory bandwidth, and Phi-3 through Ollama on request.
@@ -127,6 +130,9 @@ pub struct ClassifyArgs {
     /// Effective batch size that gradient accumulation aims for.
     #[arg(long, default_value_t = llmcap_core::recommend::DEFAULT_TARGET_BATCH_SIZE, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub target_batch_size: u32,
+    /// Context llmcap's own assessment judges inference at, tokens (KV cache included).
+    #[arg(long, default_value_t = llmcap_core::judge::table::DEFAULT_CONTEXT_TOKENS, value_name = "TOKENS", value_parser = clap::value_parser!(u64).range(256..=131_072))]
+    pub context: u64,
 }
 
 /// `llmcap plan`.

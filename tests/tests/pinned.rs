@@ -111,6 +111,7 @@ const ALWAYS: &[&str] = &[
     ".capabilities.prerequisites",
     ".checks",
     ".hostname",
+    ".llmcap_assessment",
     ".ollama",
     ".ollama.host",
     ".ollama.installed",
@@ -229,11 +230,16 @@ fn the_probe_writes_the_pinned_fields() {
     let value: Value = serde_json::from_str(&text).unwrap();
     let mut paths = BTreeSet::new();
     key_paths(&value, "", &mut paths);
-    // Checks and recommendations are pinned through `classify --json` above.
+    // Checks and recommendations are pinned through `classify --json` above; llmcap's
+    // assessment by its own types (`core/src/judge`).
     let written: BTreeSet<&str> = paths
         .iter()
         .map(String::as_str)
-        .filter(|p| !p.starts_with(".checks.") && !p.starts_with(".recommendations."))
+        .filter(|p| {
+            !p.starts_with(".checks.")
+                && !p.starts_with(".recommendations.")
+                && !p.starts_with(".llmcap_assessment.")
+        })
         .collect();
     for key in ALWAYS {
         assert!(written.contains(key), "{key} missing from {written:#?}");

@@ -20,6 +20,7 @@ struct ReportV1 {
     ollama: OllamaV1,
     embedding: EmbeddingV1,
     performance: PerformanceV1,
+    llmcap_assessment: AssessmentV1,
     checks: BTreeMap<String, Vec<CheckV1>>,
     recommendations: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
@@ -114,6 +115,26 @@ struct PerformanceV1 {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+struct AssessmentV1 {
+    context_tokens: u64,
+    inference: Option<serde_json::Value>,
+    methods: Vec<serde_json::Value>,
+    phases: Vec<PhaseJudgementV1>,
+    disagreements: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct PhaseJudgementV1 {
+    phase: String,
+    verdict: String,
+    why: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct MemoryBandwidthV1 {
     triad_all_cores_gb_s: f64,
     triad_one_core_gb_s: f64,
@@ -192,6 +213,24 @@ fn json_output_has_the_documented_shape_and_is_the_saved_file() {
     assert!(report.benchmark.gflops.unwrap() > 0.0);
     assert_eq!(report.benchmark.status, "success");
     assert_eq!(report.embedding.status, "skip");
+    // llmcap's assessment: a verdict per phase, in the guide's order, with its reason.
+    let judged: Vec<(&str, &str)> = report
+        .llmcap_assessment
+        .phases
+        .iter()
+        .map(|p| (p.phase.as_str(), p.verdict.as_str()))
+        .collect();
+    assert_eq!(
+        judged.iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+        ["prerequisites", "e0_e1", "e2_full", "e2_quantized"]
+    );
+    for (_, verdict) in &judged {
+        assert!(
+            ["ready", "slow", "does_not_fit"].contains(verdict),
+            "{judged:?}"
+        );
+    }
+    assert_eq!(report.llmcap_assessment.methods.len(), 3);
     // The CPU's row: the measured bandwidth, and a predicted speed at every level.
     let cpu = &report.performance.devices[0];
     assert_eq!(cpu.kind, "cpu");

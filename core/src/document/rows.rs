@@ -4,6 +4,7 @@
 
 use super::Document;
 use crate::classify::{Assessment, Check};
+use crate::judge::Judgement;
 use crate::num::{round1, round2};
 use crate::recommend::{InstallOption, Recommendations};
 use crate::report::{Embedding, EmbeddingStatus, Gpu, Ollama, Phase, Report, System, show_number};
@@ -40,6 +41,8 @@ pub enum Section {
     Software,
     /// Measured speed.
     Performance,
+    /// llmcap's own assessment, beside the guide's verdict.
+    Assessment,
 }
 
 impl Section {
@@ -50,6 +53,7 @@ impl Section {
             Section::System => "System",
             Section::Software => "Software",
             Section::Performance => "Performance",
+            Section::Assessment => "llmcap's assessment (beside the guide's verdict)",
         }
     }
 }
@@ -115,7 +119,10 @@ pub fn sheet(document: &Document<'_>) -> Sheet {
     let report = document.report;
     let caps = &report.capabilities;
     Sheet {
-        facts: facts(report),
+        facts: facts(report)
+            .into_iter()
+            .chain(judgement_facts(&document.judgement))
+            .collect(),
         phases: phase_rows(&document.assessment),
         guide_lines: caps.model_recommendations.clone(),
         guide_note: caps.notes.clone(),
@@ -175,6 +182,19 @@ fn facts(report: &Report) -> Vec<Fact> {
         });
     }
     facts
+}
+
+/// One fact per phase, then one per disagreement with the guide.
+fn judgement_facts(judgement: &Judgement) -> Vec<Fact> {
+    let phases = judgement.phases.iter().map(|p| {
+        let value = format!("{}: {}", p.verdict.as_str(), p.why);
+        fact(Section::Assessment, p.phase.title(), value)
+    });
+    let differs = judgement
+        .disagreements
+        .iter()
+        .map(|line| fact(Section::Assessment, "Differs from the guide", line.clone()));
+    phases.chain(differs).collect()
 }
 
 fn written_by(report: &Report) -> String {

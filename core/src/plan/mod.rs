@@ -173,6 +173,7 @@ pub struct Input<'a> {
 pub fn plan(inputs: &[Input<'_>], options: &PlanOptions) -> Plan {
     let settings = Settings {
         target_batch_size: options.target_batch_size,
+        ..Settings::default()
     };
     let intake = merge::intake(inputs, &settings);
     let mut warnings = merge::replaced_warnings(&intake);

@@ -627,7 +627,9 @@ mod speed_properties {
             let shares = shares(&plan);
             for (i, a) in gflops.iter().enumerate() {
                 for (j, b) in gflops.iter().enumerate() {
-                    if a > b {
+                    // Speeds keep three significant digits, so inputs closer than 1 % may
+                    // tie; a tie goes to the smaller host name.
+                    if *a > b * 1.01 {
                         let share = |k: usize| shares.iter().find(|(h, _)| *h == format!("m{k}")).unwrap().1;
                         prop_assert!(share(i) >= share(j), "{gflops:?} {shares:?}");
                     }

@@ -93,6 +93,7 @@ fn batch_size_follows_the_guide() {
         &machine(8.0, 50.0, None, None),
         &Settings {
             target_batch_size: 3,
+            ..Settings::default()
         },
     )
     .batch;

@@ -3,10 +3,13 @@
 //! report holds a measurement at that level; else predicted from the report's `performance`
 //! section; else, for reports without one (the guide's, llmcap's older ones), estimated from
 //! their other facts: the GPU by its product table, the CPU from its f64 GFLOP/s
-//! ([`ESTIMATED_GB_S_PER_F64_GFLOPS`]).
+//! ([`ESTIMATED_GB_S_PER_F64_GFLOPS`], or [`ESTIMATED_GB_S_PER_GUIDE_GFLOPS`] for the
+//! guide's `matrix_mult_time`).
 
 use super::report::{DeviceSpeed, Performance, Source};
-use super::table::{self, ESTIMATED_GB_S_PER_F64_GFLOPS, REPORT_CONTEXT_TOKENS};
+use super::table::{
+    self, ESTIMATED_GB_S_PER_F64_GFLOPS, ESTIMATED_GB_S_PER_GUIDE_GFLOPS, REPORT_CONTEXT_TOKENS,
+};
 use super::{cpu_device, gpu_bandwidth, gpu_device};
 use crate::report::Machine;
 
@@ -87,13 +90,30 @@ fn fastest(devices: &[DeviceSpeed], level: &str, basis: Basis) -> Option<Machine
         .max_by(|a, b| a.tok_s.total_cmp(&b.tok_s))
 }
 
+/// The machine's device rows and their basis: its `performance` section's when it has one
+/// with a speed in it (`Predicted`), else rows estimated from its other facts.
+pub fn device_rows(machine: &Machine) -> (Vec<DeviceSpeed>, Basis) {
+    let known = |p: &&Performance| {
+        p.devices
+            .iter()
+            .any(|d| d.speeds.iter().any(|s| s.generation_tok_s.is_some()))
+    };
+    match machine.performance.as_ref().filter(known) {
+        Some(section) => (section.devices.clone(), Basis::Predicted),
+        None => (estimated_devices(machine), Basis::Estimated),
+    }
+}
+
 /// Device rows built from a report without a `performance` section.
 fn estimated_devices(machine: &Machine) -> Vec<DeviceSpeed> {
     let system = &machine.system;
-    let cpu_bandwidth = machine
-        .benchmark
-        .effective_gflops()
-        .map(|g| g * ESTIMATED_GB_S_PER_F64_GFLOPS);
+    let benchmark = &machine.benchmark;
+    let cpu_bandwidth = match benchmark.gflops {
+        Some(measured) => Some(measured * ESTIMATED_GB_S_PER_F64_GFLOPS),
+        None => benchmark
+            .effective_gflops()
+            .map(|g| g * ESTIMATED_GB_S_PER_GUIDE_GFLOPS),
+    };
     let ram_available = (system.ram_available_gb.max(0.0) * GIB) as u64;
     let gpus: Vec<(&str, Option<u64>)> = if system.gpus.is_empty() {
         system

@@ -236,7 +236,7 @@ fn name(source: Source) -> &'static str {
 }
 
 /// Three significant digits, no trailing zeros: `9.14`, `230`, `4920`.
-fn show(value: f64) -> String {
+pub(crate) fn show(value: f64) -> String {
     let rounded = round3(value);
     if rounded.abs() >= 100.0 {
         format!("{rounded:.0}")

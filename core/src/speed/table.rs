@@ -224,6 +224,13 @@ pub const REPORT_PROMPT_TOKENS: u64 = 512;
 /// several-fold in it), so the planner says when it uses one.
 pub const ESTIMATED_GB_S_PER_F64_GFLOPS: f64 = 0.4;
 
+/// The same per GFLOP/s derived from the guide's `matrix_mult_time`, which times numpy's
+/// product together with making its random matrices, on one thread where numpy's BLAS has
+/// one: the guide's report of the same build machine
+/// (`tests/fixtures/seed-reports/epyc-2core.json`, 14.77 s, so 13.5 GFLOP/s) beside the
+/// 36.7-45.0 GB/s triads llmcap measured there (`docs/benchmarks.md`): 40 / 13.5 ≈ 3.
+pub const ESTIMATED_GB_S_PER_GUIDE_GFLOPS: f64 = 3.0;
+
 /// The guide's level (`q4`) of a GGUF type named as Ollama or llama.cpp name it (`Q4_0`,
 /// `q4_k_m`); `None` for a type the table does not list.
 pub fn level_of(gguf_name: &str) -> Option<&'static str> {

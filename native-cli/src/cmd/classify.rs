@@ -41,6 +41,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     };
     let settings = Settings {
         target_batch_size: args.target_batch_size,
+        context_tokens: args.context,
     };
     let (inputs, path_errors) = report_io::read_inputs(&args.files);
     let mut bad = !path_errors.is_empty();

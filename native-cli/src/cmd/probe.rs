@@ -42,6 +42,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
     let report = probe::assemble(measurements, options.hostname.clone());
     let settings = Settings {
         target_batch_size: args.target_batch_size,
+        context_tokens: args.context,
     };
     let document = document(&report, &settings);
     let json = report_io::to_json(&document)?;

@@ -1,0 +1,540 @@
+//! llmcap's own assessment, beside the guide's verdict and never in its place: does
+//! Phi-3-mini fit for inference, and how fast; which fine-tuning method (full, LoRA, QLoRA)
+//! fits on which device, and how long a million training tokens take; one verdict per phase
+//! (`ready`, `slow`, `does not fit`) with the numbers behind it; and one line wherever this
+//! disagrees with the guide. Every constant is in [`table`], with its source.
+
+pub mod table;
+
+use crate::num::round1;
+use crate::recommend::{QUANT_LEVELS, Recommendations};
+use crate::report::{GpuType, Machine, Phase};
+use crate::speed::fleet::{Basis, device_rows};
+use crate::speed::report::DeviceSpeed;
+use crate::speed::table::{GPU_RESERVED_BYTES, LEVEL_TYPES, PHI3_MINI};
+use serde::Serialize;
+use table::*;
+
+/// What a phase's verdict is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// It fits and runs at a useful speed.
+    Ready,
+    /// It fits, but runs slower than the threshold in [`table`].
+    Slow,
+    /// It does not fit in any device's memory, or no device supports it.
+    DoesNotFit,
+}
+
+impl Verdict {
+    /// `ready`, `slow`, `does not fit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::Slow => "slow",
+            Verdict::DoesNotFit => "does not fit",
+        }
+    }
+}
+
+/// A fine-tuning method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Every weight trained, Adam in mixed precision.
+    Full,
+    /// Low-rank adapters on a 16-bit frozen model.
+    Lora,
+    /// Low-rank adapters on a 4-bit frozen model.
+    Qlora,
+}
+
+impl Method {
+    /// `full fine-tuning`, `LoRA`, `QLoRA`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Full => "full fine-tuning",
+            Method::Lora => "LoRA",
+            Method::Qlora => "QLoRA",
+        }
+    }
+}
+
+/// What runs the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// An NVIDIA GPU (CUDA).
+    Cuda,
+    /// An AMD GPU (ROCm).
+    Rocm,
+    /// Apple Silicon's GPU (Metal, MLX), in unified memory.
+    Apple,
+    /// The CPU, in RAM.
+    Cpu,
+}
+
+impl DeviceKind {
+    /// Whether `method` runs here: QLoRA's 4-bit kernels (bitsandbytes) need CUDA, and MLX
+    /// does QLoRA on Apple Silicon; bitsandbytes on ROCm is experimental, so not counted;
+    /// the CPU runs every method, slowly.
+    fn supports(self, method: Method) -> bool {
+        !(self == DeviceKind::Rocm && method == Method::Qlora)
+    }
+}
+
+/// One device's memory and compute, as the assessment sees it.
+#[derive(Debug, Clone, PartialEq)]
+struct Device {
+    kind: DeviceKind,
+    name: String,
+    /// For inference: free memory; for training: all of it.
+    free_bytes: u64,
+    total_bytes: u64,
+}
+
+/// Where Phi-3-mini runs best for inference: on the first device (GPUs first) where a level
+/// fits, the most precise level that is not slow, or the fastest when every one is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InferenceFit {
+    /// The guide's level id (`q4`) and name (`4-bit`).
+    pub level: &'static str,
+    /// The level's name.
+    pub label: &'static str,
+    /// The device, e.g. `CPU` or `NVIDIA H200`.
+    pub device: String,
+    /// Memory needed (weights, KV cache at the context, runtime), GiB.
+    pub needs_gib: f64,
+    /// Memory free there, GiB.
+    pub has_gib: f64,
+    /// Generation tokens a second, where known.
+    pub tok_s: Option<f64>,
+    /// Where that speed comes from.
+    pub basis: Option<&'static str>,
+}
+
+/// One fine-tuning method on its best device.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodFit {
+    /// The method.
+    pub method: Method,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The device chosen (or the one that came closest), when any supports the method.
+    pub device: Option<String>,
+    /// Its kind.
+    pub kind: Option<DeviceKind>,
+    /// Memory needed at the guide's batch size, GiB.
+    pub needs_gib: f64,
+    /// Memory the device has, GiB.
+    pub has_gib: f64,
+    /// Hours per million training tokens from the device's measured compute, where known.
+    pub hours_per_million_tokens: Option<f64>,
+}
+
+/// The verdict on one phase, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseJudgement {
+    /// The phase.
+    pub phase: Phase,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The numbers behind it, in words.
+    pub why: String,
+}
+
+/// llmcap's assessment of one machine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judgement {
+    /// Context of the inference fit, tokens.
+    pub context_tokens: u64,
+    /// The best inference fit, `None` when no level fits anywhere.
+    pub inference: Option<InferenceFit>,
+    /// Each fine-tuning method.
+    pub methods: Vec<MethodFit>,
+    /// One verdict per phase, in the guide's order.
+    pub phases: Vec<PhaseJudgement>,
+    /// Where this disagrees with the guide, one line each.
+    pub disagreements: Vec<String>,
+}
+
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+fn gib(bytes: f64) -> f64 {
+    (bytes / GIB * 100.0).round() / 100.0
+}
+
+/// Judges `machine` at `context_tokens` of context; `rec` gives the guide's batch size and
+/// machine type, and `grants` the stored verdict, by [`Phase::ALL`].
+pub fn judge(
+    machine: &Machine,
+    rec: &Recommendations,
+    grants: [bool; 4],
+    context_tokens: u64,
+) -> Judgement {
+    let devices = devices(machine);
+    let (rows, basis) = device_rows(machine);
+    let inference = inference_fit(&devices, &rows, basis, context_tokens);
+    let batch = u64::from(rec.batch.batch_size.max(1));
+    let f32_gflops = cpu_f32_gflops(machine);
+    let methods: Vec<MethodFit> = [Method::Full, Method::Lora, Method::Qlora]
+        .into_iter()
+        .map(|m| method_fit(m, &devices, batch, f32_gflops))
+        .collect();
+    let phases = phase_judgements(machine, inference.as_ref(), &methods, context_tokens);
+    let disagreements = disagreements(machine, rec, grants, &phases);
+    Judgement {
+        context_tokens,
+        inference,
+        methods,
+        phases,
+        disagreements,
+    }
+}
+
+/// GPUs first (the most memory first), then the CPU.
+fn devices(machine: &Machine) -> Vec<Device> {
+    let system = &machine.system;
+    let ram = (system.ram_available_gb.max(0.0) * GIB) as u64;
+    let mut devices: Vec<Device> = system
+        .gpus
+        .iter()
+        .map(|g| {
+            let kind = match (g.unified_memory, g.vendor.as_str()) {
+                (true, _) => DeviceKind::Apple,
+                (false, "amd") => DeviceKind::Rocm,
+                _ => DeviceKind::Cuda,
+            };
+            let (total, free) = if g.unified_memory {
+                (ram, ram)
+            } else {
+                let total = g.vram_total_mib.unwrap_or(0) << 20;
+                (total, g.vram_free_mib.map_or(total, |mib| mib << 20))
+            };
+            Device {
+                kind,
+                name: g.name.clone(),
+                free_bytes: free,
+                total_bytes: total,
+            }
+        })
+        .collect();
+    if system.gpus.is_empty() {
+        devices.extend(system.guide_gpu_lines().map(|(name, mib)| Device {
+            kind: DeviceKind::Cuda,
+            name: name.to_owned(),
+            free_bytes: mib << 20,
+            total_bytes: mib << 20,
+        }));
+        if system.gpu_type == Some(GpuType::AppleSilicon) {
+            devices.push(Device {
+                kind: DeviceKind::Apple,
+                name: "Apple Silicon GPU".to_owned(),
+                free_bytes: ram,
+                total_bytes: ram,
+            });
+        }
+    }
+    devices.sort_by_key(|d| std::cmp::Reverse(d.total_bytes));
+    devices.push(Device {
+        kind: DeviceKind::Cpu,
+        name: "CPU".to_owned(),
+        free_bytes: ram,
+        total_bytes: ram,
+    });
+    devices
+}
+
+/// Memory inference at `level` needs on a device of `kind`, bytes: the weights (Ollama's
+/// GGUF file of the level), the f16 KV cache at `context` tokens, and the runtime's own.
+pub fn inference_bytes(level: &str, context: u64, on_gpu: bool) -> Option<u64> {
+    let (_, types) = LEVEL_TYPES.iter().find(|(id, _)| *id == level)?;
+    let weights = types.first()?.spec().file_bytes;
+    let runtime = if on_gpu {
+        GPU_RESERVED_BYTES
+    } else {
+        CPU_RUNTIME_BYTES
+    };
+    Some(weights + PHI3_MINI.kv_bytes_per_token() * context + runtime)
+}
+
+fn inference_fit(
+    devices: &[Device],
+    rows: &[DeviceSpeed],
+    basis: Basis,
+    context: u64,
+) -> Option<InferenceFit> {
+    devices.iter().find_map(|device| {
+        let on_gpu = matches!(device.kind, DeviceKind::Cuda | DeviceKind::Rocm);
+        let row = rows.iter().find(|r| {
+            if device.kind == DeviceKind::Cpu {
+                r.kind == "cpu"
+            } else {
+                r.name == device.name || (r.kind == "gpu" && device.kind == DeviceKind::Apple)
+            }
+        });
+        let fitting: Vec<InferenceFit> = QUANT_LEVELS
+            .iter()
+            .filter_map(|level| {
+                let needs = inference_bytes(level.id, context, on_gpu)?;
+                let tok_s = row
+                    .and_then(|r| r.speeds.iter().find(|s| s.level == level.id))
+                    .and_then(|s| s.generation_tok_s);
+                (needs <= device.free_bytes).then(|| InferenceFit {
+                    level: level.id,
+                    label: level.label,
+                    device: device.name.clone(),
+                    needs_gib: gib(needs as f64),
+                    has_gib: gib(device.free_bytes as f64),
+                    tok_s,
+                    basis: tok_s.map(|_| basis.as_str()),
+                })
+            })
+            .collect();
+        // The most precise level that is not slow; when every one is, the fastest.
+        let fast = |f: &&InferenceFit| f.tok_s.is_none_or(|t| t >= SLOW_GENERATION_TOK_S);
+        fitting.iter().find(fast).or(fitting.last()).cloned()
+    })
+}
+
+/// Memory a method needs at `batch` sequences of [`TRAIN_SEQUENCE_TOKENS`], bytes, on a
+/// GPU when `on_gpu` (which adds the runtime's reserve).
+pub fn training_bytes(method: Method, batch: u64, on_gpu: bool) -> f64 {
+    let n = PHI3_MINI.parameters() as f64;
+    let outer = 2.0 * PHI3_MINI.embedding_parameters() as f64;
+    let adapters = ADAPTER_SHARE * n * ADAPTER_BYTES_PER_PARAMETER;
+    let weights = match method {
+        Method::Full => FULL_BYTES_PER_PARAMETER * n,
+        Method::Lora => LORA_BASE_BYTES_PER_PARAMETER * n + adapters,
+        Method::Qlora => {
+            QLORA_BASE_BYTES_PER_PARAMETER * (n - outer)
+                + LORA_BASE_BYTES_PER_PARAMETER * outer
+                + adapters
+        }
+    };
+    let tokens = (TRAIN_SEQUENCE_TOKENS * batch) as f64;
+    let hidden = PHI3_MINI.hidden as f64;
+    let activations = tokens * hidden * CHECKPOINT_BYTES_PER_TOKEN_HIDDEN * PHI3_MINI.layers as f64
+        + tokens * hidden * LAYER_BYTES_PER_TOKEN_HIDDEN
+        + tokens * PHI3_MINI.vocab as f64 * LOGIT_BYTES;
+    let reserve = if on_gpu {
+        GPU_RESERVED_BYTES as f64
+    } else {
+        0.0
+    };
+    weights + activations + reserve
+}
+
+/// Hours per million training tokens on a device whose matrix products run at `gflops`,
+/// at [`TRAINING_EFFICIENCY`] of it.
+pub fn training_hours_per_million(method: Method, gflops: f64) -> Option<f64> {
+    let per_parameter = match method {
+        Method::Full => FULL_FLOPS_PER_TOKEN_PARAMETER,
+        Method::Lora | Method::Qlora => ADAPTER_FLOPS_PER_TOKEN_PARAMETER,
+    };
+    let flops = per_parameter * PHI3_MINI.parameters() as f64 * 1e6;
+    (gflops.is_finite() && gflops > 0.0)
+        .then(|| flops / (gflops * 1e9 * TRAINING_EFFICIENCY) / 3600.0)
+}
+
+/// The CPU's f32 GFLOP/s: measured, else the f64 benchmark's times [`F32_PER_F64`].
+fn cpu_f32_gflops(machine: &Machine) -> Option<f64> {
+    machine
+        .performance
+        .as_ref()
+        .and_then(|p| p.compute.as_ref()?.f32_gflops)
+        .or_else(|| Some(machine.benchmark.effective_gflops()? * F32_PER_F64))
+}
+
+fn method_fit(
+    method: Method,
+    devices: &[Device],
+    batch: u64,
+    cpu_gflops: Option<f64>,
+) -> MethodFit {
+    let supported: Vec<&Device> = devices.iter().filter(|d| d.kind.supports(method)).collect();
+    let needs = |d: &Device| {
+        training_bytes(
+            method,
+            batch,
+            matches!(d.kind, DeviceKind::Cuda | DeviceKind::Rocm),
+        )
+    };
+    let fits = supported.iter().find(|d| needs(d) <= d.total_bytes as f64);
+    let closest = supported.iter().max_by_key(|d| d.total_bytes);
+    let Some(device) = fits.or(closest) else {
+        return MethodFit {
+            method,
+            verdict: Verdict::DoesNotFit,
+            device: None,
+            kind: None,
+            needs_gib: gib(training_bytes(method, batch, true)),
+            has_gib: 0.0,
+            hours_per_million_tokens: None,
+        };
+    };
+    let hours = (device.kind == DeviceKind::Cpu)
+        .then(|| cpu_gflops.and_then(|g| training_hours_per_million(method, g)))
+        .flatten();
+    let verdict = match (fits.is_some(), hours) {
+        (false, _) => Verdict::DoesNotFit,
+        (true, Some(h)) if h > SLOW_TRAINING_HOURS_PER_MILLION => Verdict::Slow,
+        (true, _) => Verdict::Ready,
+    };
+    MethodFit {
+        method,
+        verdict,
+        device: Some(device.name.clone()),
+        kind: Some(device.kind),
+        needs_gib: gib(needs(device)),
+        has_gib: gib(device.total_bytes as f64),
+        hours_per_million_tokens: hours.map(round1),
+    }
+}
+
+fn phase_judgements(
+    machine: &Machine,
+    inference: Option<&InferenceFit>,
+    methods: &[MethodFit],
+    context: u64,
+) -> Vec<PhaseJudgement> {
+    let phase = |phase, (verdict, why)| PhaseJudgement {
+        phase,
+        verdict,
+        why,
+    };
+    vec![
+        phase(Phase::Prerequisites, prerequisites(machine)),
+        phase(Phase::E0E1, inference_verdict(inference, context)),
+        phase(Phase::E2Full, best_of(&methods[..2])),
+        phase(Phase::E2Quantized, best_of(&methods[2..])),
+    ]
+}
+
+/// The embedding model and its data need about 0.5 GiB; the embedding test's own figure
+/// where it measured one.
+fn prerequisites(machine: &Machine) -> (Verdict, String) {
+    let needs_mib = machine
+        .embedding
+        .as_ref()
+        .and_then(|e| e.memory_needed_mib)
+        .unwrap_or(512.0);
+    let has = machine.system.ram_available_gb;
+    let verdict = if has * 1024.0 >= needs_mib {
+        Verdict::Ready
+    } else {
+        Verdict::DoesNotFit
+    };
+    let why = format!(
+        "the embedding model needs ≈ {} GB, {has} GB available",
+        round1(needs_mib / 1024.0).max(0.1)
+    );
+    (verdict, why)
+}
+
+fn inference_verdict(fit: Option<&InferenceFit>, context: u64) -> (Verdict, String) {
+    let Some(fit) = fit else {
+        return (
+            Verdict::DoesNotFit,
+            format!("Phi-3-mini does not fit even at 3-bit with a {context}-token context"),
+        );
+    };
+    let speed = match (fit.tok_s, fit.basis) {
+        (Some(t), Some(basis)) => format!(", ≈ {} tok/s ({basis})", show(t)),
+        _ => String::new(),
+    };
+    let why = format!(
+        "Phi-3-mini {} on the {} ({} of {} GB at a {context}-token context){speed}",
+        fit.label, fit.device, fit.needs_gib, fit.has_gib
+    );
+    let verdict = match fit.tok_s {
+        Some(t) if t < SLOW_GENERATION_TOK_S => Verdict::Slow,
+        _ => Verdict::Ready,
+    };
+    (verdict, why)
+}
+
+/// The best verdict among `methods`, and its reason.
+fn best_of(methods: &[MethodFit]) -> (Verdict, String) {
+    let rank = |v: Verdict| match v {
+        Verdict::Ready => 0,
+        Verdict::Slow => 1,
+        Verdict::DoesNotFit => 2,
+    };
+    let Some(best) = methods.iter().min_by_key(|m| rank(m.verdict)) else {
+        return (Verdict::DoesNotFit, "no method".to_owned());
+    };
+    (best.verdict, method_why(best))
+}
+
+fn method_why(m: &MethodFit) -> String {
+    let Some(device) = &m.device else {
+        return format!("{} needs a CUDA GPU or Apple Silicon", m.method.name());
+    };
+    let place = if device == "CPU" {
+        "the CPU".to_owned()
+    } else {
+        format!("the {device}")
+    };
+    let time = m.hours_per_million_tokens.map_or(String::new(), |h| {
+        format!(", ≈ {} h per million training tokens", show(h))
+    });
+    let fit = if m.verdict == Verdict::DoesNotFit {
+        "does not fit"
+    } else {
+        "fits"
+    };
+    format!(
+        "{} on {place} {fit} ({} of {} GB){time}",
+        m.method.name(),
+        m.needs_gib,
+        m.has_gib
+    )
+}
+
+fn disagreements(
+    machine: &Machine,
+    rec: &Recommendations,
+    grants: [bool; 4],
+    phases: &[PhaseJudgement],
+) -> Vec<String> {
+    let mut lines: Vec<String> = Phase::ALL
+        .iter()
+        .zip(grants)
+        .zip(phases)
+        .filter_map(|((phase, granted), judged)| {
+            // The guide grants quantized E2 only where it does not grant full E2.
+            let instead_of_full = *phase == Phase::E2Quantized && grants[2];
+            match (granted, judged.verdict) {
+                (true, Verdict::Ready) | (false, Verdict::DoesNotFit) => None,
+                (false, _) if instead_of_full => None,
+                (true, v) => Some(format!(
+                    "The guide grants {} (its RAM rule); llmcap finds it {}: {}.",
+                    phase.title(),
+                    v.as_str(),
+                    judged.why
+                )),
+                (false, v) => Some(format!(
+                    "The guide does not grant {}; llmcap finds it {}: {}.",
+                    phase.title(),
+                    v.as_str(),
+                    judged.why
+                )),
+            }
+        })
+        .collect();
+    let promises_gpu = rec.machine_type.name.contains("GPU");
+    if promises_gpu && machine.system.gpus.is_empty() && machine.system.gpu.is_none() {
+        lines.push(format!(
+            "The guide's machine type, \"{}\", is chosen by RAM alone: this machine has no GPU.",
+            rec.machine_type.name
+        ));
+    }
+    lines
+}
+
+use crate::speed::show;
+
+#[cfg(test)]
+mod tests;
