@@ -186,7 +186,7 @@ test('each row shows the verdicts of its report, and the plan uses the machines'
   assert.ok((await planHosts()).includes('lab-pi'), 'the Pi runs the prerequisites');
   // Host `vm` is the EPYC report here (newer than the H200 one): the RTX 4090 desktop is best.
   assert.equal(await page.locator('#e2-choice .e2-host').innerText(), 'gpu-desktop');
-  // Warnings stand out, and the balanced plan shares E0 by compute, drawn as bars.
+  // Warnings stand out, and the balanced plan shares E0 by speed, drawn as bars.
   const warnings = await page.locator('#plan-warnings').innerText();
   assert.match(warnings, /files skipped as not valid reports: \d+ of \d+/);
   assert.match(warnings, /twin: kept the newest report same-host-newer\.json/);

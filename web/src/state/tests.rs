@@ -329,7 +329,7 @@ fn the_strategy_switch_replans() {
     assert_eq!(state.plan_view.strategy, Strategy::Balanced);
     assert!(
         !state.plan_view.e0_shares.is_empty(),
-        "balanced shares E0 by compute"
+        "balanced shares E0 by speed"
     );
     let total: f64 = state.plan_view.e0_shares.iter().map(|s| s.fraction).sum();
     assert!((total - 1.0).abs() < 0.02, "{total}");
