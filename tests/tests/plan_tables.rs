@@ -1,6 +1,7 @@
 //! Table tests: tiers and both strategies on the real reports and on constructed fleets.
 
 use crate::plan_fleet::{Spec, files, plan, raspberry_pi, spec, who, with};
+use llmcap_core::judge::Method;
 use llmcap_core::plan::{PlanOptions, Strategy};
 
 const EPYC: &str = include_str!("../fixtures/seed-reports/epyc-2core.json");
@@ -308,19 +309,39 @@ fn real_reports_as_two_machines() {
 }
 
 #[test]
-fn e2_goes_to_gpu_memory_before_ram_and_compute() {
-    let plan = plan(
-        &files(&[
-            spec("big-ram", 250.0).gflops(Some(900.0)),
-            spec("small-gpu", 13.0).gpu(8192).gflops(Some(50.0)),
-        ]),
-        &PlanOptions::default(),
+fn e2_goes_to_the_best_fine_tuning_fit_a_gpu_before_a_cpu() {
+    // LoRA on the 16-bit model needs about 11.5 GB on a GPU: 24 GB fits, 8 GB does not.
+    let with_gpu = |mib| {
+        plan(
+            &files(&[
+                spec("big-ram", 250.0).gflops(Some(900.0)),
+                spec("gpu-box", 13.0).gpu(mib).gflops(Some(50.0)),
+            ]),
+            &PlanOptions::default(),
+        )
+    };
+    let fits = with_gpu(24576);
+    let e2 = &fits.phase3[0];
+    assert_eq!(
+        (e2.machine.as_str(), e2.method),
+        ("gpu-box", Some(Method::Lora))
     );
-    assert_eq!(plan.phase3[0].machine, "small-gpu");
     assert!(
-        plan.phase3[0].reason.contains("8 GB GPU memory"),
+        e2.reason.contains("on the NVIDIA Test GPU fits"),
         "{}",
-        plan.phase3[0].reason
+        e2.reason
+    );
+    assert!(e2.reason.contains("24 GB GPU memory"), "{}", e2.reason);
+    // On the 8 GB GPU only the CPU could fine-tune at full precision, slowly; the 250 GB
+    // machine's CPU does it in hours.
+    let too_small = with_gpu(8192);
+    let e2 = &too_small.phase3[0];
+    assert_eq!(e2.machine, "big-ram");
+    assert!(e2.reason.contains("on the CPU fits"), "{}", e2.reason);
+    assert!(
+        e2.reason.contains("h per million training tokens"),
+        "{}",
+        e2.reason
     );
 }
 

@@ -37,6 +37,8 @@ struct WireAssignment {
     gradient_accumulation_steps: u32,
     share_percent: Option<u32>,
     configs: Option<WireRange>,
+    /// `full`, `lora` or `qlora` on the E2 assignment.
+    method: Option<String>,
     reason: String,
 }
 

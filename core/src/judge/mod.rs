@@ -193,6 +193,39 @@ pub fn judge(
     }
 }
 
+/// The best of `methods` on `machine` at `batch` sequences a step: ready before slow before
+/// does not fit, a GPU before the CPU, then the fewest hours. What the planner ranks E2
+/// machines by.
+pub fn fine_tune_fit(machine: &Machine, batch: u32, methods: &[Method]) -> Option<MethodFit> {
+    let devices = devices(machine);
+    let gflops = cpu_f32_gflops(machine);
+    methods
+        .iter()
+        .map(|&m| method_fit(m, &devices, u64::from(batch.max(1)), gflops))
+        .min_by(|a, b| {
+            fit_order(a)
+                .partial_cmp(&fit_order(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+}
+
+/// How good a fit is, smaller first: verdict, then the CPU after any GPU, then hours.
+pub fn fit_order(fit: &MethodFit) -> (u8, bool, f64) {
+    let verdict = match fit.verdict {
+        Verdict::Ready => 0,
+        Verdict::Slow => 1,
+        Verdict::DoesNotFit => 2,
+    };
+    let on_cpu = fit.kind.is_none_or(|k| k == DeviceKind::Cpu);
+    (verdict, on_cpu, fit.hours_per_million_tokens.unwrap_or(0.0))
+}
+
+/// The reason a fit gives, e.g. `LoRA on the CPU fits (10.51 of 22.8 GB), ≈ 53 h per
+/// million training tokens`.
+pub fn fit_reason(fit: &MethodFit) -> String {
+    method_why(fit)
+}
+
 /// GPUs first (the most memory first), then the CPU.
 fn devices(machine: &Machine) -> Vec<Device> {
     let system = &machine.system;

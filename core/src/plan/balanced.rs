@@ -5,7 +5,7 @@
 //! | `phase1` | `prerequisites`, parallel | every tier-1 machine; with none, every machine of the lowest tier whose report grants the prerequisites | the guide leaves phase 1 empty without a tier-1 machine |
 //! | `phase2` | `e0_e1_subset`, parallel | every tier-2 **and tier-3** machine whose report grants E0/E1 | the guide leaves tier 3 idle until phase 3 |
 //! | `phase2` | `data_generation`, parallel | every tier-1 machine | the guide's second tier-1 task |
-//! | `phase3` | `e2_full` or `e2_quantized` (as its report grants), not parallel | the best machine whose report grants E2: most GPU memory, then available RAM, then GFLOP/s, then host name | the guide takes the first tier-3 machine, or falls back to a tier-2 machine that may not be able to run E2 |
+//! | `phase3` | `e2_full` or `e2_quantized` (as its report grants), not parallel, with its `method` | the best machine whose report grants E2: the best fine-tuning fit ([`crate::judge::fine_tune_fit`]: ready before slow before does not fit, a GPU before the CPU, then the fewest hours a million tokens), then most GPU memory, then available RAM, then GFLOP/s, then host name | the guide takes the first tier-3 machine, or falls back to a tier-2 machine that may not be able to run E2 |
 //! | `phase3` | `e2_evaluation`, parallel | every other machine whose report grants E2 | the guide leaves them idle |
 //!
 //! E0 shares: each phase-2 machine's `share_percent` is in proportion to its Phi-3-mini
@@ -22,6 +22,7 @@ use super::output::{Assignment, ConfigRange, Experiment};
 use super::shares::{apportion, weight_units};
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};
+use crate::judge::{fit_order, fit_reason};
 use crate::num::{median, round2};
 use crate::report::show_number;
 use crate::rules::Phase;
@@ -226,12 +227,18 @@ fn e0_weights(workers: &[&Candidate<'_>]) -> (Vec<(f64, Basis)>, Vec<String>) {
     (weighed, warnings)
 }
 
-/// Best first: most GPU memory, then available RAM, then GFLOP/s, then host name.
+/// Best first: the best fine-tuning fit (ready before slow before does not fit, a GPU before
+/// the CPU, then the fewest hours a million tokens), then most GPU memory, then available
+/// RAM, then GFLOP/s, then host name.
 fn e2_rank(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
+    let fit = |m: &Candidate<'_>| m.e2_fit.as_ref().map_or((3, true, 0.0), fit_order);
+    let (fa, fb) = (fit(a), fit(b));
     let gpu = |m: &Candidate<'_>| m.gpu_memory_gb.unwrap_or(0.0);
     let gflops = |m: &Candidate<'_>| m.gflops.unwrap_or(0.0);
-    gpu(b)
-        .total_cmp(&gpu(a))
+    (fa.0, fa.1)
+        .cmp(&(fb.0, fb.1))
+        .then_with(|| fa.2.total_cmp(&fb.2))
+        .then_with(|| gpu(b).total_cmp(&gpu(a)))
         .then_with(|| b.ram_available_gb().total_cmp(&a.ram_available_gb()))
         .then_with(|| gflops(b).total_cmp(&gflops(a)))
         .then_with(|| a.hostname().cmp(b.hostname()))
@@ -252,8 +259,12 @@ fn phase3(fleet: &Candidates<'_>) -> Vec<Assignment> {
         Some(g) => format!("{g:.1} GFLOP/s"),
         None => "GFLOP/s unknown".to_owned(),
     };
+    let fit = best
+        .e2_fit
+        .as_ref()
+        .map_or(String::new(), |f| format!("{}; ", fit_reason(f)));
     let reason = format!(
-        "best of {} E2-capable machines ({gpu}, {} GB available RAM, {gflops}); its report grants E2 {}",
+        "best of {} E2-capable machines: {fit}{gpu}, {} GB available RAM, {gflops}; its report grants E2 {}",
         others + 1,
         best.ram_available_gb(),
         if full {
@@ -272,7 +283,9 @@ fn phase3(fleet: &Candidates<'_>) -> Vec<Assignment> {
     } else {
         Experiment::E2Quantized
     };
-    let mut out = vec![best.assign(experiment, false, tasks, reason)];
+    let mut e2 = best.assign(experiment, false, tasks, reason);
+    e2.method = best.e2_method();
+    let mut out = vec![e2];
     let evaluation = format!("can run E2: evaluates while {} fine-tunes", best.hostname());
     out.extend(capable().filter(|m| !std::ptr::eq(*m, best)).map(|m| {
         m.assign(

@@ -4,6 +4,7 @@
 use super::EMBEDDING_MODEL;
 use super::output::{Assignment, Excluded, Experiment, PlannedMachine, TierEntry, Tiers};
 use super::tiers::{Tier, TierRule, guide_gpu_memory_gb, tier_rule};
+use crate::judge::{Method, MethodFit, fine_tune_fit};
 use crate::num::round2;
 use crate::recommend::{QUANT_LEVELS, Settings, recommend};
 use crate::report::{Embedding, EmbeddingStatus, Report, Tool, show_number};
@@ -35,6 +36,9 @@ pub(crate) struct Candidate<'a> {
     pub speed: Option<MachineSpeed>,
     /// The guide's name of that level, e.g. `4-bit`.
     pub level: &'static str,
+    /// The best fine-tuning method for the E2 its report grants (full or LoRA at full
+    /// precision, QLoRA quantized); `None` when it grants neither.
+    pub e2_fit: Option<MethodFit>,
     /// Largest discrete GPU memory, GiB.
     pub gpu_memory_gb: Option<f64>,
     /// The Ollama tag recommended for it.
@@ -71,6 +75,7 @@ impl<'a> Candidate<'a> {
             gflops: machine.benchmark.effective_gflops().filter(|g| *g > 0.0),
             speed: generation_speed(machine, level.id),
             level: level.label,
+            e2_fit: e2_fit(report, rec.batch.batch_size),
             gpu_memory_gb: guide_gpu_memory_gb(&machine.system),
             model: rec.ollama_model.map(shared_tag),
             batch_size: rec.batch.batch_size,
@@ -78,6 +83,10 @@ impl<'a> Candidate<'a> {
             tool: report.tool.clone(),
             embedding_problem: embedding_problem(machine.embedding.as_ref()),
         }
+    }
+
+    pub fn e2_method(&self) -> Option<Method> {
+        self.e2_fit.as_ref().map(|f| f.method)
     }
 
     pub fn hostname(&self) -> &str {
@@ -124,6 +133,7 @@ impl<'a> Candidate<'a> {
             batch_size: self.batch_size,
             gradient_accumulation_steps: self.accumulation,
             share_percent: None,
+            method: None,
             configs: None,
             reason,
         }
@@ -234,4 +244,18 @@ fn shared_tag(tag: String) -> Cow<'static, str> {
         .map(|level| level.ollama_tag)
         .find(|known| *known == tag)
         .map_or(Cow::Owned(tag), Cow::Borrowed)
+}
+
+/// The best method for the E2 the report grants: full precision (full fine-tuning or LoRA
+/// on the 16-bit model) when it grants `e2_full`, else QLoRA when it grants `e2_quantized`.
+fn e2_fit(report: &Report, batch: u32) -> Option<MethodFit> {
+    let caps = &report.capabilities;
+    let methods: &[Method] = if caps.e2_full {
+        &[Method::Full, Method::Lora]
+    } else if caps.e2_quantized {
+        &[Method::Qlora]
+    } else {
+        return None;
+    };
+    fine_tune_fit(&report.machine, batch, methods)
 }

@@ -91,6 +91,9 @@ pub struct Assignment {
     /// The E0 configuration indices it runs, with `--e0-configs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configs: Option<ConfigRange>,
+    /// How it fine-tunes (the E2 assignment, `balanced`): `full`, `lora` or `qlora`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<crate::judge::Method>,
     /// Why this machine got this work, in one line.
     pub reason: String,
 }
