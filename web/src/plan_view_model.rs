@@ -6,7 +6,9 @@ use llmcap_core::plan::{Assignment, Experiment, Plan, Strategy};
 /// One line saying what a strategy does.
 pub fn describe(strategy: Strategy) -> &'static str {
     match strategy {
-        Strategy::Balanced => "every phase staffed, E0 shared by Phi-3-mini speed, E2 on the best machine",
+        Strategy::Balanced => {
+            "every phase staffed, E0 shared by Phi-3-mini speed, E2 on the best machine"
+        }
         Strategy::Seed => "exactly the guide's distribute_workload.py",
     }
 }
