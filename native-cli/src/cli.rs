@@ -149,6 +149,14 @@ pub struct PlanArgs {
     /// Number of E0 parameter configurations: each phase-2 machine gets an index range.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub e0_configs: Option<u32>,
+    /// Tokens each E0 configuration generates: with --e0-configs, each E0 assignment gets
+    /// an estimated duration, and each phase its makespan.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..), requires = "e0_configs")]
+    pub tokens_per_config: Option<u64>,
+    /// Training tokens of E2: its assignment gets an estimated duration where the machine's
+    /// training speed is known.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..))]
+    pub train_tokens: Option<u64>,
     /// Where to write the plan.
     #[arg(
         long,

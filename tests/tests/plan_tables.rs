@@ -400,7 +400,9 @@ fn e0_config_ranges_follow_the_shares() {
         .iter()
         .filter_map(|a| a.configs.map(|c| (c.start, c.end)))
         .collect();
-    assert_eq!(ranges, [(0, 8), (8, 31), (31, 245), (245, 250)]);
+    // The ranges are the split that finishes soonest, so they may differ from the rounded
+    // shares by a configuration: 8, 22, 216 and 4 of 250.
+    assert_eq!(ranges, [(0, 8), (8, 30), (30, 246), (246, 250)]);
     let seed = plan_with_seed_configs();
     assert!(
         seed.warnings

@@ -14,16 +14,19 @@
 //! report's `performance` section, else estimated from its GPU's product table or its
 //! GFLOP/s, with a warning); a machine with no speed at all counts as the median of the
 //! others, or all count equally when none is known, with a warning. Shares are whole percentages summing to 100 by largest remainder, ties to the
-//! smaller host name; with `e0_configs` = N the same rule splits `0..N` into contiguous
-//! half-open ranges in phase-2 order. A phase no machine can run gets a warning.
+//! smaller host name. With `e0_configs` = N, `0..N` is split into contiguous half-open
+//! ranges in phase-2 order so that the last machine finishes as soon as possible
+//! (`shares::split_by_speed`); with `tokens_per_config` each E0 assignment also gets its estimated
+//! seconds, and with `train_tokens` the E2 assignment, where its training speed is known.
+//! A phase no machine can run gets a warning.
 
 use super::machines::{Candidate, Candidates};
 use super::output::{Assignment, ConfigRange, Experiment};
-use super::shares::{apportion, weight_units};
+use super::shares::{apportion, split_by_speed, weight_units};
 use super::tiers::Tier;
 use super::{Phases, PlanOptions};
 use crate::judge::{fit_order, fit_reason};
-use crate::num::{median, round2};
+use crate::num::{median, round1, round2};
 use crate::report::show_number;
 use crate::rules::Phase;
 use crate::speed::fleet as speed;
@@ -36,7 +39,7 @@ pub(crate) fn plan(fleet: &Candidates<'_>, options: &PlanOptions) -> Phases {
     };
     let (phase2, e0_warnings) = phase2(fleet, options);
     phases.phase2 = phase2;
-    phases.phase3 = phase3(fleet);
+    phases.phase3 = phase3(fleet, options);
     let gaps = [
         (
             &phases.phase1,
@@ -132,13 +135,16 @@ fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Ve
     let units: Vec<u128> = weighed.iter().map(|(t, _)| weight_units(*t)).collect();
     let names: Vec<&str> = workers.iter().map(|m| m.hostname()).collect();
     let shares = apportion(&units, 100, &names);
-    let counts = options.e0_configs.map(|n| apportion(&units, n, &names));
+    let speeds: Vec<f64> = weighed.iter().map(|(t, _)| *t).collect();
+    let counts = options
+        .e0_configs
+        .map(|n| split_by_speed(&speeds, n, &names));
     let total: f64 = weighed.iter().map(|(t, _)| t).sum();
     let mut start = 0u32;
     let mut out = Vec::with_capacity(fleet.all.len());
     for (i, m) in workers.iter().enumerate() {
         let (tok_s, basis) = weighed[i];
-        let basis = match (basis, &m.speed) {
+        let basis_text = match (basis, &m.speed) {
             (Basis::Speed(b), Some(speed)) => {
                 format!("Phi-3-mini {} on {}, {}", m.level, speed.device, b.as_str())
             }
@@ -148,7 +154,7 @@ fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Ve
             (Basis::Equal, _) => "speeds unknown: equal shares".to_owned(),
         };
         let reason = format!(
-            "{}% of E0 for {} of {} tok/s in phase 2 ({basis})",
+            "{}% of E0 for {} of {} tok/s in phase 2 ({basis_text})",
             shares[i],
             show_number(round2(tok_s)),
             show_number(round2(total))
@@ -164,6 +170,11 @@ fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Ve
             let end = start + counts[i];
             a.configs = Some(ConfigRange { start, end });
             start = end;
+            let known = basis != Basis::Equal;
+            a.estimated_seconds = options
+                .tokens_per_config
+                .filter(|_| known && tok_s > 0.0)
+                .map(|t| round1(f64::from(counts[i]) * t as f64 / tok_s));
         }
         out.push(a);
     }
@@ -244,7 +255,7 @@ fn e2_rank(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
         .then_with(|| a.hostname().cmp(b.hostname()))
 }
 
-fn phase3(fleet: &Candidates<'_>) -> Vec<Assignment> {
+fn phase3(fleet: &Candidates<'_>, options: &PlanOptions) -> Vec<Assignment> {
     let capable = || fleet.all.iter().filter(|m| m.rule.is_some() && m.can_e2());
     let Some(best) = capable().min_by(|a, b| e2_rank(a, b)) else {
         return Vec::new();
@@ -285,6 +296,10 @@ fn phase3(fleet: &Candidates<'_>) -> Vec<Assignment> {
     };
     let mut e2 = best.assign(experiment, false, tasks, reason);
     e2.method = best.e2_method();
+    e2.estimated_seconds = options.train_tokens.and_then(|tokens| {
+        let hours = best.e2_fit.as_ref()?.hours_per_million_tokens?;
+        Some(round1(hours * 3600.0 * tokens as f64 / 1e6))
+    });
     let mut out = vec![e2];
     let evaluation = format!("can run E2: evaluates while {} fine-tunes", best.hostname());
     out.extend(capable().filter(|m| !std::ptr::eq(*m, best)).map(|m| {

@@ -134,6 +134,7 @@ impl<'a> Candidate<'a> {
             gradient_accumulation_steps: self.accumulation,
             share_percent: None,
             method: None,
+            estimated_seconds: None,
             configs: None,
             reason,
         }

@@ -71,8 +71,8 @@ mod versions;
 
 pub use files::{ReportFile, inputs, read_files};
 pub use output::{
-    Assignment, ConfigRange, Duplicate, Excluded, Experiment, Plan, PlannedMachine, Rejected,
-    Replaced, TierEntry, Tiers,
+    Assignment, ConfigRange, Duplicate, Excluded, Experiment, PhaseSpan, Plan, PlannedMachine,
+    Rejected, Replaced, TierEntry, Tiers, Timeline,
 };
 pub use render::{plan_json, render_text};
 pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};
@@ -144,6 +144,14 @@ pub struct PlanOptions {
     /// Number of E0 parameter configurations: with it, each phase-2 machine of the balanced
     /// strategy gets an explicit half-open index range, and the ranges cover `0..N` once.
     pub e0_configs: Option<u32>,
+    /// Tokens each E0 configuration generates: with `e0_configs`, each E0 assignment gets
+    /// an estimated duration from its machine's generation speed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens_per_config: Option<u64>,
+    /// Training tokens of E2: the E2 assignment gets an estimated duration where its
+    /// machine's training speed is known (on a CPU, from its measured compute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_tokens: Option<u64>,
     /// Effective batch size that gradient accumulation aims for.
     pub target_batch_size: u32,
 }
@@ -153,6 +161,8 @@ impl Default for PlanOptions {
         PlanOptions {
             strategy: Strategy::Balanced,
             e0_configs: None,
+            tokens_per_config: None,
+            train_tokens: None,
             target_batch_size: DEFAULT_TARGET_BATCH_SIZE,
         }
     }
@@ -192,7 +202,13 @@ pub fn plan(inputs: &[Input<'_>], options: &PlanOptions) -> Plan {
     let doubts = e1_doubts(&candidates, &phases);
     warnings.extend(phases.warnings);
     warnings.extend(doubts);
+    let timeline = Timeline::of([
+        (1, &phases.phase1),
+        (2, &phases.phase2),
+        (3, &phases.phase3),
+    ]);
     Plan {
+        timeline,
         phase1: phases.phase1,
         phase2: phases.phase2,
         phase3: phases.phase3,

@@ -36,8 +36,56 @@ pub struct Plan {
     pub duplicates: Vec<Duplicate>,
     /// Older reports of a host, replaced by its newest.
     pub replaced: Vec<Replaced>,
+    /// Each phase's estimated makespan, with the workload sizes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
     /// Everything the user should know: gaps, exclusions, replacements, assumptions.
     pub warnings: Vec<String>,
+}
+
+/// How long each phase takes, where its assignments' durations are known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    /// One entry per phase with a known duration, in order.
+    pub phases: Vec<PhaseSpan>,
+    /// The phases one after another, seconds: the sum of their makespans.
+    pub total_seconds: f64,
+}
+
+/// One phase's makespan: its slowest assignment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseSpan {
+    /// 1, 2 or 3.
+    pub phase: u8,
+    /// Seconds until its last assignment with a duration ends.
+    pub makespan_seconds: f64,
+    /// The machine of that assignment.
+    pub bottleneck: String,
+}
+
+impl Timeline {
+    /// The timeline of `phases`, or `None` when no assignment has a duration.
+    pub fn of(phases: [(u8, &[Assignment]); 3]) -> Option<Timeline> {
+        let spans: Vec<PhaseSpan> = phases
+            .iter()
+            .filter_map(|(phase, list)| {
+                let slowest = list
+                    .iter()
+                    .filter_map(|a| Some((a.estimated_seconds?, a)))
+                    .max_by(|x, y| x.0.total_cmp(&y.0))?;
+                Some(PhaseSpan {
+                    phase: *phase,
+                    makespan_seconds: slowest.0,
+                    bottleneck: slowest.1.machine.clone(),
+                })
+            })
+            .collect();
+        let total: f64 = spans.iter().map(|s| s.makespan_seconds).sum();
+        (!spans.is_empty()).then_some(Timeline {
+            phases: spans,
+            total_seconds: (total * 10.0_f64).round() / 10.0,
+        })
+    }
 }
 
 impl Plan {
@@ -94,6 +142,10 @@ pub struct Assignment {
     /// How it fine-tunes (the E2 assignment, `balanced`): `full`, `lora` or `qlora`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::judge::Method>,
+    /// Estimated seconds of its work, with the workload sizes (`tokens_per_config`,
+    /// `train_tokens`) and where its speed is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_seconds: Option<f64>,
     /// Why this machine got this work, in one line.
     pub reason: String,
 }

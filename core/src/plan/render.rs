@@ -47,6 +47,22 @@ pub fn render_text(plan: &Plan) -> String {
         } else {
             table(&mut out, &header(), list.iter().map(row).collect());
         }
+        let span = plan.timeline.iter().flat_map(|t| &t.phases);
+        for span in span.filter(|s| s.phase == number) {
+            let _ = writeln!(
+                out,
+                "  estimated makespan {} (slowest: {})",
+                duration(span.makespan_seconds),
+                span.bottleneck
+            );
+        }
+    }
+    if let Some(timeline) = &plan.timeline {
+        let _ = writeln!(
+            out,
+            "\nEstimated total: {} (the phases with a known duration, one after another)",
+            duration(timeline.total_seconds)
+        );
     }
     section(
         &mut out,
@@ -79,6 +95,16 @@ pub fn render_text(plan: &Plan) -> String {
     );
     section(&mut out, "Warnings", plan.warnings.iter().cloned());
     out
+}
+
+/// Seconds as a person reads them: `45 s`, `12 min`, `3.4 h`, `2.1 days`.
+fn duration(seconds: f64) -> String {
+    match seconds {
+        s if s < 90.0 => format!("{s:.0} s"),
+        s if s < 5400.0 => format!("{:.0} min", s / 60.0),
+        s if s < 172_800.0 => format!("{:.1} h", s / 3600.0),
+        s => format!("{:.1} days", s / 86_400.0),
+    }
 }
 
 /// `1 file`, `2 files`.

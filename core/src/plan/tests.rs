@@ -616,8 +616,60 @@ mod speed_properties {
         balanced(&borrowed)
     }
 
+    fn makespans(files: &[(String, String)]) -> (Option<f64>, Option<f64>) {
+        let borrowed: Vec<(&str, String)> =
+            files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+        let options = PlanOptions {
+            e0_configs: Some(200),
+            tokens_per_config: Some(1000),
+            train_tokens: Some(1_000_000),
+            ..PlanOptions::default()
+        };
+        let plan = plan_of(&borrowed, &options);
+        let span = |phase: u8| {
+            plan.timeline.as_ref().and_then(|t| {
+                t.phases
+                    .iter()
+                    .find(|s| s.phase == phase)
+                    .map(|s| s.makespan_seconds)
+            })
+        };
+        (span(2), span(3))
+    }
+
+    /// Machines that can run E2 at full precision (16 GB available), by GFLOP/s.
+    fn e2_fleet(gflops: &[f64]) -> Vec<(String, String)> {
+        gflops
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let host = format!("m{i}");
+                (
+                    format!("{host}.json"),
+                    report(&host, 16.0, FULL, Some(*g), None, T),
+                )
+            })
+            .collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn adding_a_machine_never_lengthens_a_phase(
+            gflops in proptest::collection::vec(1.0f64..500.0, 1..6),
+            added in 1.0f64..500.0
+        ) {
+            let before = makespans(&e2_fleet(&gflops));
+            let mut more = gflops.clone();
+            more.push(added);
+            let after = makespans(&e2_fleet(&more));
+            for (b, a) in [(before.0, after.0), (before.1, after.1)] {
+                let (b, a) = (b.unwrap(), a.unwrap());
+                // Durations keep one decimal.
+                prop_assert!(a <= b + 0.1, "{gflops:?} + {added}: {b} -> {a}");
+            }
+        }
 
         #[test]
         fn a_faster_machine_never_gets_a_smaller_share(
@@ -650,4 +702,34 @@ mod speed_properties {
             prop_assert_eq!(who(&a.phase3), who(&b.phase3));
         }
     }
+}
+
+#[test]
+fn workload_sizes_give_durations_makespans_and_a_total() {
+    let files = [
+        ("a.json", report("a", 16.0, FULL, Some(100.0), None, T)),
+        ("b.json", report("b", 16.0, E0, Some(50.0), None, T)),
+    ];
+    assert_eq!(balanced(&files).timeline, None);
+    let options = PlanOptions {
+        e0_configs: Some(30),
+        tokens_per_config: Some(5000),
+        train_tokens: Some(2_000_000),
+        ..PlanOptions::default()
+    };
+    let plan = plan_of(&files, &options);
+    let timeline = plan.timeline.as_ref().unwrap();
+    let phases: Vec<u8> = timeline.phases.iter().map(|s| s.phase).collect();
+    assert_eq!(phases, [2, 3]);
+    let e2 = &plan.phase3[0];
+    assert_eq!(e2.machine, "a");
+    assert!(e2.estimated_seconds.is_some_and(|s| s > 3600.0), "{e2:?}");
+    let sum: f64 = timeline.phases.iter().map(|s| s.makespan_seconds).sum();
+    assert!((timeline.total_seconds - sum).abs() < 0.1);
+    for a in plan.phase2.iter().filter(|a| a.configs.is_some()) {
+        assert!(a.estimated_seconds.is_some(), "{a:?}");
+    }
+    let text = render_text(&plan);
+    assert!(text.contains("estimated makespan"), "{text}");
+    assert!(text.contains("Estimated total:"), "{text}");
 }

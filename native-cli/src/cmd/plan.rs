@@ -31,6 +31,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     let options = PlanOptions {
         strategy: args.strategy,
         e0_configs: args.e0_configs,
+        tokens_per_config: args.tokens_per_config,
+        train_tokens: args.train_tokens,
         target_batch_size: args.target_batch_size,
     };
     let (valid, rejected) = read_files(&files);
