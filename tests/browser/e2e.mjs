@@ -361,6 +361,24 @@ test('the merged reports dropped back in give the same fleet, and the plan llmca
   writeFileSync(onDisk, merged);
   const cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '-o', join(scratch, 'merged-plan.json'), onDisk], { maxBuffer: 1 << 26 });
   assert.ok(Buffer.compare(bytes, cli) === 0, 'the page\'s plan of the merged reports differs from llmcap plan --json');
+
+  // With workload sizes the page draws the timeline, and its plan is still the CLI's.
+  await page.fill('#workload-configs', '1000');
+  await page.fill('#workload-tokens', '20000');
+  await page.fill('#workload-train', '2000000');
+  await page.click('#workload-apply');
+  await page.waitForSelector('#timeline g.bar');
+  assert.match(await page.textContent('#timeline figcaption'), /Timeline: .+ in all/);
+  assert.ok((await page.locator('td.duration').filter({ hasText: /\d/ }).count()) >= 2);
+  const sized = await download('#download-plan', 'distributed_plan.json');
+  writeFileSync(join(ARTIFACTS, 'distributed_plan.workload.json'), sized);
+  const cliSized = execFileSync(LLMCAP_BIN, ['plan', '--json', '--e0-configs', '1000', '--tokens-per-config', '20000',
+    '--train-tokens', '2000000', '-o', join(scratch, 'merged-plan-sized.json'), onDisk], { maxBuffer: 1 << 26 });
+  writeFileSync(join(ARTIFACTS, 'cli-plan.workload.json'), cliSized);
+  assert.ok(Buffer.compare(sized, cliSized) === 0, 'the page\'s plan with workload sizes differs from llmcap plan --json with the same options');
+  for (const id of ['#workload-configs', '#workload-tokens', '#workload-train']) await page.fill(id, '');
+  await page.click('#workload-apply');
+  await page.waitForSelector('#timeline', { state: 'detached' });
 });
 
 test('a bundle larger than a report is read whole; a large file that is no bundle is not read', async () => {

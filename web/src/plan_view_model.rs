@@ -1,7 +1,7 @@
 //! What the plan section shows, read from `llmcap_core::plan`'s [`Plan`]: the phases with
 //! their machines and reasons, the E0 shares, the E2 machine, exclusions and warnings.
 
-use llmcap_core::plan::{Assignment, Experiment, Plan, Strategy};
+use llmcap_core::plan::{Assignment, Experiment, Plan, Strategy, duration};
 
 /// One line saying what a strategy does.
 pub fn describe(strategy: Strategy) -> &'static str {
@@ -30,6 +30,8 @@ pub struct AssignmentView {
     pub share: Option<String>,
     /// Why this machine.
     pub reason: String,
+    /// Its estimated duration, e.g. `3.4 h`, with the workload sizes.
+    pub duration: Option<String>,
 }
 
 /// One phase of the plan.
@@ -80,6 +82,70 @@ pub struct PlanView {
     pub excluded: Vec<(String, String)>,
     /// Everything the user should know.
     pub warnings: Vec<String>,
+    /// The timeline, with the workload sizes.
+    pub timeline: Option<TimelineView>,
+}
+
+/// The plan over time: its phases one after another, each machine's work a bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineView {
+    /// All phases with a duration, seconds.
+    pub total_seconds: f64,
+    /// The same as text.
+    pub total: String,
+    /// One row per assignment with a duration, in phase order.
+    pub bars: Vec<TimelineBar>,
+    /// Each phase's makespan, e.g. `Phase 2: 9.7 h (slowest: gpu-h200)`.
+    pub phases: Vec<String>,
+}
+
+/// One machine's work in one phase, placed in time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineBar {
+    /// Host name.
+    pub host: String,
+    /// 1, 2 or 3.
+    pub phase: u8,
+    /// When the phase starts, seconds from the plan's start.
+    pub start_seconds: f64,
+    /// How long the work takes.
+    pub seconds: f64,
+    /// The duration as text.
+    pub text: String,
+}
+
+/// The bars of `plan`'s timeline: each phase starts when the previous known one ends.
+fn timeline(plan: &Plan) -> Option<TimelineView> {
+    let timeline = plan.timeline.as_ref()?;
+    let mut start = 0.0;
+    let mut bars = Vec::new();
+    let mut phases = Vec::new();
+    for span in &timeline.phases {
+        let list = plan.phases()[usize::from(span.phase - 1)].1;
+        bars.extend(list.iter().filter_map(|a| {
+            let seconds = a.estimated_seconds?;
+            Some(TimelineBar {
+                host: a.machine.clone(),
+                phase: span.phase,
+                start_seconds: start,
+                seconds,
+                text: duration(seconds),
+            })
+        }));
+        phases.push(format!(
+            "Phase {}: {} (slowest: {})",
+            span.phase,
+            duration(span.makespan_seconds),
+            span.bottleneck
+        ));
+        start += span.makespan_seconds;
+    }
+    Some(TimelineView {
+        total_seconds: timeline.total_seconds,
+        total: duration(timeline.total_seconds),
+        bars,
+        phases,
+    })
 }
 
 const TITLES: [&str; 3] = [
@@ -100,6 +166,7 @@ fn assignment(a: &Assignment) -> AssignmentView {
             None => format!("{p} %"),
         }),
         reason: a.reason.clone(),
+        duration: a.estimated_seconds.map(duration),
     }
 }
 
@@ -146,5 +213,6 @@ pub fn build(plan: &Plan) -> PlanView {
             .map(|e| (e.hostname.clone(), e.reason.clone()))
             .collect(),
         warnings: plan.warnings.clone(),
+        timeline: timeline(plan),
     }
 }

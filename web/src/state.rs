@@ -73,10 +73,24 @@ pub enum Action {
     },
     /// Plan with this strategy.
     SetStrategy(Strategy),
+    /// Plan with these workload sizes.
+    SetWorkload(Workload),
     /// A click on a column header.
     SortBy(SortKey),
     /// Show this machine's details, or none.
     Select(Option<String>),
+}
+
+/// The workload sizes the plan estimates durations from, as `llmcap plan`'s
+/// `--e0-configs`, `--tokens-per-config` and `--train-tokens`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Workload {
+    /// E0 configurations.
+    pub e0_configs: Option<u32>,
+    /// Tokens each E0 configuration generates (used with `e0_configs`).
+    pub tokens_per_config: Option<u64>,
+    /// Training tokens of E2.
+    pub train_tokens: Option<u64>,
 }
 
 /// One loaded file and what became of it.
@@ -100,6 +114,8 @@ pub struct AppState {
     pub overrides: Shared<BTreeMap<String, Overrides>>,
     /// The plan's strategy.
     pub strategy: Strategy,
+    /// The workload sizes.
+    pub workload: Workload,
     /// Derived: the plan, as `llmcap plan` makes it from the same files.
     pub plan: Shared<Plan>,
     /// The table's order.
@@ -121,6 +137,7 @@ impl Default for AppState {
             files: Shared::default(),
             overrides: Shared::default(),
             strategy: Strategy::default(),
+            workload: Workload::default(),
             plan: Shared::new(llmcap_core::plan::plan(&[], &PlanOptions::default())),
             sort: Sort::default(),
             selected: None,
@@ -163,6 +180,7 @@ impl AppState {
                 *self = AppState {
                     next_id: self.next_id,
                     strategy: self.strategy,
+                    workload: self.workload,
                     sort: self.sort,
                     ..AppState::default()
                 };
@@ -180,6 +198,10 @@ impl AppState {
             }
             Action::SetStrategy(strategy) => {
                 self.strategy = strategy;
+                self.refresh_fleet();
+            }
+            Action::SetWorkload(workload) => {
+                self.workload = workload;
                 self.refresh_fleet();
             }
             Action::SortBy(key) => {

@@ -98,7 +98,7 @@ pub fn render_text(plan: &Plan) -> String {
 }
 
 /// Seconds as a person reads them: `45 s`, `12 min`, `3.4 h`, `2.1 days`.
-fn duration(seconds: f64) -> String {
+pub fn duration(seconds: f64) -> String {
     match seconds {
         s if s < 90.0 => format!("{s:.0} s"),
         s if s < 5400.0 => format!("{:.0} min", s / 60.0),

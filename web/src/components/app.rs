@@ -86,6 +86,8 @@ pub fn App() -> Html {
     let on_sort = state.dispatcher().to_callback().reform(Action::SortBy);
     let on_select = state.dispatcher().to_callback().reform(Action::Select);
     let on_strategy = state.dispatcher().to_callback().reform(Action::SetStrategy);
+    let on_workload = state.dispatcher().to_callback().reform(Action::SetWorkload);
+    let workload = state.workload;
     let detail = state.detail.clone().map(|detail| {
         let host = detail.row.host().to_owned();
         let on_overrides =
@@ -118,7 +120,7 @@ pub fn App() -> Html {
             if has_machines {
                 <FleetTable fleet={state.fleet.clone()} sort={state.sort} selected={state.selected.clone()} {on_sort} {on_select} />
                 {detail.unwrap_or_default()}
-                <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy} {what_if}
+                <PlanSection plan={state.plan_view.clone()} fleet={state.fleet.clone()} {on_strategy} {workload} {on_workload} {what_if}
                     on_download_plan={save(plan_file, "application/json", AppState::plan_json)}
                     on_download_reports={save("capability_reports_merged.json", "application/json", AppState::merged_reports_json)}
                     on_download_inventory={save(llmcap_core::export::Format::Ansible.default_file_name(), "application/yaml", AppState::ansible_inventory)}

@@ -10,5 +10,7 @@ pub mod loader;
 pub mod machine_detail;
 pub mod pager;
 pub mod plan_view;
+pub mod timeline;
 pub mod verdict;
 pub mod what_if;
+pub mod workload;

@@ -3,9 +3,12 @@
 
 use crate::components::charts::Charts;
 use crate::components::pager::{Pager, clamp_page};
+use crate::components::timeline::Timeline;
+use crate::components::workload::WorkloadForm;
 use crate::fleet::Fleet;
 use crate::plan_view_model::{PhaseView, PlanView, describe};
 use crate::shared::Shared;
+use crate::state::Workload;
 use llmcap_core::Strategy;
 use yew::prelude::*;
 
@@ -20,6 +23,10 @@ pub struct PlanSectionProps {
     pub fleet: Shared<Fleet>,
     /// Another strategy was chosen.
     pub on_strategy: Callback<Strategy>,
+    /// The workload sizes in force.
+    pub workload: Workload,
+    /// New workload sizes.
+    pub on_workload: Callback<Workload>,
     /// "Download distributed_plan.json".
     pub on_download_plan: Callback<()>,
     /// "Download merged reports".
@@ -59,7 +66,7 @@ pub fn PhaseTable(props: &PhaseTableProps) -> Html {
             } else {
                 <div class="table-scroll" tabindex="0" role="region" aria-label={format!("Machines of {}", props.phase.title)}>
                 <table class="assignments">
-                    <thead><tr><th scope="col">{"Machine"}</th><th scope="col">{"Experiment"}</th><th scope="col">{"Runs"}</th><th scope="col">{"Model"}</th><th scope="col">{"Batch × accumulation"}</th><th scope="col">{"E0 share"}</th><th scope="col">{"Why"}</th></tr></thead>
+                    <thead><tr><th scope="col">{"Machine"}</th><th scope="col">{"Experiment"}</th><th scope="col">{"Runs"}</th><th scope="col">{"Model"}</th><th scope="col">{"Batch × accumulation"}</th><th scope="col">{"E0 share"}</th><th scope="col">{"Estimated"}</th><th scope="col">{"Why"}</th></tr></thead>
                     <tbody>
                         { for list.iter().skip(shown * PAGE).take(PAGE).map(|a| html! {
                             <tr data-host={a.host.clone()}>
@@ -69,6 +76,7 @@ pub fn PhaseTable(props: &PhaseTableProps) -> Html {
                                 <td><code>{a.model.clone().unwrap_or_else(|| "—".to_owned())}</code></td>
                                 <td class="num">{&a.batch}</td>
                                 <td class="num">{a.share.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                                <td class="num duration">{a.duration.clone().unwrap_or_else(|| "—".to_owned())}</td>
                                 <td>{&a.reason}</td>
                             </tr>
                         }) }
@@ -106,6 +114,10 @@ pub fn PlanSection(props: &PlanSectionProps) -> Html {
                     }
                 }) }
             </fieldset>
+            <WorkloadForm current={props.workload} on_apply={props.on_workload.clone()} />
+            if let Some(timeline) = &plan.timeline {
+                <Timeline timeline={Shared::new(timeline.clone())} />
+            }
             if !plan.warnings.is_empty() {
                 <div class="plan-warnings" id="plan-warnings" role="region" aria-labelledby="warnings-heading">
                     <h3 id="warnings-heading">{format!("⚠ {} warning(s)", plan.warnings.len())}</h3>

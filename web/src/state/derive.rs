@@ -38,6 +38,12 @@ impl AppState {
             .collect();
         let options = PlanOptions {
             strategy: self.strategy,
+            e0_configs: self.workload.e0_configs,
+            tokens_per_config: self
+                .workload
+                .e0_configs
+                .and(self.workload.tokens_per_config),
+            train_tokens: self.workload.train_tokens,
             ..PlanOptions::default()
         };
         let mut plan = plan(&inputs, &options);

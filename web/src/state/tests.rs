@@ -439,3 +439,32 @@ fn the_downloads_are_pinned() {
         assert!(pinned == text, "{name} changed");
     }
 }
+
+#[test]
+fn workload_sizes_give_the_plan_a_timeline_and_the_cli_options() {
+    let mut state = examples();
+    assert!(state.plan_view.timeline.is_none());
+    let workload = crate::state::Workload {
+        e0_configs: Some(1000),
+        tokens_per_config: Some(20_000),
+        train_tokens: Some(2_000_000),
+    };
+    state.apply(Action::SetWorkload(workload));
+    let timeline = state.plan_view.timeline.as_ref().expect("a timeline");
+    assert!(!timeline.bars.is_empty());
+    assert!(timeline.total_seconds > 0.0);
+    assert_eq!(state.plan.options.e0_configs, Some(1000));
+    assert_eq!(state.plan.options.tokens_per_config, Some(20_000));
+    // Tokens per configuration mean nothing without configurations, as on the CLI.
+    state.apply(Action::SetWorkload(crate::state::Workload {
+        e0_configs: None,
+        ..workload
+    }));
+    assert_eq!(state.plan.options.tokens_per_config, None);
+    state.apply(Action::Clear);
+    assert_eq!(
+        state.workload.train_tokens,
+        Some(2_000_000),
+        "settings survive a clear"
+    );
+}
