@@ -18,7 +18,9 @@
 //! ranges in phase-2 order so that the last machine finishes as soon as possible
 //! (`shares::split_by_speed`); with `tokens_per_config` each E0 assignment also gets its estimated
 //! seconds, and with `train_tokens` the E2 assignment, where its training speed is known.
-//! A phase no machine can run gets a warning.
+//! The prerequisites and data generation, where two or more machines share them, are split
+//! by the embedding test's sentences a second (`embedding_share_percent`). A phase no
+//! machine can run gets a warning.
 
 use super::machines::{Candidate, Candidates};
 use super::output::{Assignment, ConfigRange, Experiment};
@@ -100,11 +102,14 @@ fn prerequisites(fleet: &Candidates<'_>) -> Vec<Assignment> {
             lowest.number()
         )
     };
-    fleet
+    let machines: Vec<&Candidate<'_>> = fleet
         .all
         .iter()
         .filter(capable)
         .filter(|m| m.tier() == Some(lowest))
+        .collect();
+    let mut out: Vec<Assignment> = machines
+        .iter()
         .map(|m| {
             m.assign(
                 Experiment::Prerequisites,
@@ -113,7 +118,42 @@ fn prerequisites(fleet: &Candidates<'_>) -> Vec<Assignment> {
                 reason.clone(),
             )
         })
-        .collect()
+        .collect();
+    share_by_embedding(&mut out, &machines);
+    out
+}
+
+/// Shares embedding work (the prerequisites, data generation) among `machines` by their
+/// embedding test's sentences a second: a machine without one counts as the median of the
+/// others, or all count equally. Nothing changes for a single machine.
+fn share_by_embedding(list: &mut [Assignment], machines: &[&Candidate<'_>]) {
+    if machines.len() < 2 {
+        return;
+    }
+    let mut known: Vec<f64> = machines.iter().filter_map(|m| m.embedding_rate).collect();
+    let fallback = median(&mut known).unwrap_or(1.0);
+    let rates: Vec<f64> = machines
+        .iter()
+        .map(|m| m.embedding_rate.unwrap_or(fallback))
+        .collect();
+    let units: Vec<u128> = rates.iter().map(|r| weight_units(*r)).collect();
+    let names: Vec<&str> = machines.iter().map(|m| m.hostname()).collect();
+    let shares = apportion(&units, 100, &names);
+    let total: f64 = rates.iter().sum();
+    for (i, a) in list.iter_mut().enumerate() {
+        let basis = if machines[i].embedding_rate.is_some() {
+            "measured"
+        } else {
+            "unknown: the median of the others"
+        };
+        a.embedding_share_percent = Some(shares[i]);
+        a.reason.push_str(&format!(
+            "; {}% of this work for {} of {} sentences/s ({basis})",
+            shares[i],
+            show_number(round1(rates[i])),
+            show_number(round1(total))
+        ));
+    }
 }
 
 /// How a machine's E0 weight was found.
@@ -178,14 +218,20 @@ fn phase2(fleet: &Candidates<'_>, options: &PlanOptions) -> (Vec<Assignment>, Ve
         }
         out.push(a);
     }
-    for m in fleet.in_tier(Tier::Tier1) {
-        out.push(m.assign(
-            Experiment::DataGeneration,
-            true,
-            &["data_generation"],
-            "tier 1: generates training data while E0/E1 run".to_owned(),
-        ));
-    }
+    let generators: Vec<&Candidate<'_>> = fleet.in_tier(Tier::Tier1).collect();
+    let mut data: Vec<Assignment> = generators
+        .iter()
+        .map(|m| {
+            m.assign(
+                Experiment::DataGeneration,
+                true,
+                &["data_generation"],
+                "tier 1: generates training data while E0/E1 run".to_owned(),
+            )
+        })
+        .collect();
+    share_by_embedding(&mut data, &generators);
+    out.extend(data);
     (out, warnings)
 }
 

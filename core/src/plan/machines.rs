@@ -49,6 +49,8 @@ pub(crate) struct Candidate<'a> {
     pub accumulation: u32,
     /// The program that wrote the report; `None` for the guide's script.
     pub tool: Option<Tool>,
+    /// Sentences a second its embedding test encoded, when it succeeded.
+    pub embedding_rate: Option<f64>,
     /// How its embedding test went, when it failed or timed out: E1 on it is in doubt.
     pub embedding_problem: Option<String>,
 }
@@ -81,6 +83,12 @@ impl<'a> Candidate<'a> {
             batch_size: rec.batch.batch_size,
             accumulation: rec.batch.gradient_accumulation_steps,
             tool: report.tool.clone(),
+            embedding_rate: machine
+                .embedding
+                .as_ref()
+                .filter(|e| e.status == EmbeddingStatus::Success)
+                .and_then(|e| e.sentences_per_second)
+                .filter(|r| r.is_finite() && *r > 0.0),
             embedding_problem: embedding_problem(machine.embedding.as_ref()),
         }
     }
@@ -133,6 +141,7 @@ impl<'a> Candidate<'a> {
             batch_size: self.batch_size,
             gradient_accumulation_steps: self.accumulation,
             share_percent: None,
+            embedding_share_percent: None,
             method: None,
             estimated_seconds: None,
             configs: None,

@@ -139,6 +139,10 @@ pub struct Assignment {
     /// The E0 configuration indices it runs, with `--e0-configs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configs: Option<ConfigRange>,
+    /// Percentage of the prerequisites' or data generation's embedding work this machine
+    /// does, by embedding throughput (`balanced`, where two or more machines share it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedding_share_percent: Option<u32>,
     /// How it fine-tunes (the E2 assignment, `balanced`): `full`, `lora` or `qlora`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::judge::Method>,

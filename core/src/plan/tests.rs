@@ -733,3 +733,45 @@ fn workload_sizes_give_durations_makespans_and_a_total() {
     assert!(text.contains("estimated makespan"), "{text}");
     assert!(text.contains("Estimated total:"), "{text}");
 }
+
+#[test]
+fn tier_one_machines_share_the_embedding_work_by_their_throughput() {
+    let with_rate = |host: &str, rate: Option<f64>| {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&report(host, 3.5, PRE, Some(5.0), None, T)).unwrap();
+        if let Some(rate) = rate {
+            doc["embedding"] = json!({"status": "success", "sentences_per_second": rate});
+        }
+        doc.to_string()
+    };
+    let plan = balanced(&[
+        ("a.json", with_rate("a", Some(300.0))),
+        ("b.json", with_rate("b", Some(100.0))),
+        ("c.json", with_rate("c", None)),
+        ("d.json", report("d", 8.0, E0, Some(20.0), None, T)),
+    ]);
+    let shares = |list: &[Assignment]| -> Vec<(String, Option<u32>)> {
+        list.iter()
+            .filter(|a| a.tasks.contains(&"prerequisites") || a.tasks.contains(&"data_generation"))
+            .map(|a| (a.machine.clone(), a.embedding_share_percent))
+            .collect()
+    };
+    // c has no embedding test: it counts as the median of the others, 200 sentences/s.
+    let expected = [
+        ("a".to_owned(), Some(50)),
+        ("b".to_owned(), Some(17)),
+        ("c".to_owned(), Some(33)),
+    ];
+    assert_eq!(shares(&plan.phase1), expected);
+    assert_eq!(shares(&plan.phase2), expected);
+    assert!(
+        plan.phase1[0]
+            .reason
+            .contains("50% of this work for 300 of 600 sentences/s (measured)"),
+        "{}",
+        plan.phase1[0].reason
+    );
+    // One machine alone keeps the whole work without a share.
+    let alone = balanced(&[("a.json", with_rate("a", Some(300.0)))]);
+    assert_eq!(alone.phase1[0].embedding_share_percent, None);
+}
