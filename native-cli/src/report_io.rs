@@ -8,13 +8,43 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// The longest report file name, bytes: the 255 that Linux, macOS and Windows file systems
+/// all take, less what the atomic write's temporary name adds (`.` before, `.tmp-` and six
+/// random characters after).
+const MAX_FILE_NAME_BYTES: usize = 255 - 12;
+
 /// The report's file name: `capability_report_<host>.json`. Host names are validated to
 /// letters, digits, `-`, `_` and `.` without `..`, so this never leaves its folder.
+///
+/// A host name too long for a file name (a `--hostname` of up to 253 characters, or fewer
+/// characters of several bytes each) is cut to fit, and 16 hex digits of its SHA-256 are
+/// added, so that every valid host name gives a distinct file name that fits, temporary
+/// name included.
 pub fn report_file_name(report: &Report) -> String {
-    format!("capability_report_{}.json", report.hostname)
+    file_name_for(report.hostname.as_str())
+}
+
+fn file_name_for(host: &str) -> String {
+    const PREFIX: &str = "capability_report_";
+    const SUFFIX: &str = ".json";
+    let whole = format!("{PREFIX}{host}{SUFFIX}");
+    if whole.len() <= MAX_FILE_NAME_BYTES {
+        return whole;
+    }
+    let digest = sha2::Sha256::digest(host.as_bytes());
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let room = MAX_FILE_NAME_BYTES - PREFIX.len() - SUFFIX.len() - hash.len() - 1;
+    let cut = host
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take_while(|end| *end <= room)
+        .last()
+        .unwrap_or(0);
+    format!("{PREFIX}{}-{hash}{SUFFIX}", &host[..cut])
 }
 
 pub use crate::atomic_write::write_atomic;
+use sha2::Digest;
 
 /// Pretty JSON with a final newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
@@ -319,5 +349,29 @@ mod tests {
             error.ends_with("a report can be at most 1048576 bytes"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn every_valid_host_name_gives_a_distinct_file_name_that_fits() {
+        assert_eq!(file_name_for("vm"), "capability_report_vm.json");
+        let longest = "a".repeat(253);
+        let near = format!("{}b", "a".repeat(252));
+        let unicode = "é".repeat(200);
+        let names: Vec<String> = [longest.as_str(), near.as_str(), unicode.as_str()]
+            .iter()
+            .map(|h| {
+                assert!(llmcap_core::report::Hostname::parse(h).is_ok());
+                file_name_for(h)
+            })
+            .collect();
+        for name in &names {
+            assert!(name.len() <= MAX_FILE_NAME_BYTES, "{} bytes", name.len());
+            assert!(name.starts_with("capability_report_") && name.ends_with(".json"));
+        }
+        assert_ne!(names[0], names[1], "same prefix, different names");
+        // A name that fits is never shortened, up to the last byte.
+        let fits = "h".repeat(MAX_FILE_NAME_BYTES - "capability_report_.json".len());
+        assert_eq!(file_name_for(&fits).len(), MAX_FILE_NAME_BYTES);
+        assert!(file_name_for(&fits).contains(&fits));
     }
 }

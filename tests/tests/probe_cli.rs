@@ -319,6 +319,35 @@ fn a_hostname_cannot_escape_the_output_folder() {
 }
 
 #[test]
+fn the_longest_host_names_get_distinct_report_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for last in ["a", "b"] {
+        let host = format!("{}{last}", "h".repeat(252));
+        let output = llmcap(&[
+            "probe",
+            "--skip-embedding",
+            "--skip-benchmark",
+            "--quiet",
+            "--hostname",
+            &host,
+            "-o",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.len() <= 243), "{names:?}");
+}
+
+#[test]
 fn an_unwritable_output_folder_is_exit_code_2() {
     let output = llmcap(&[
         "probe",
