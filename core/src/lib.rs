@@ -18,6 +18,7 @@ pub mod recommend;
 pub mod report;
 pub mod rules;
 pub mod speed;
+pub mod text;
 
 #[cfg(test)]
 mod test_support;

@@ -2,6 +2,7 @@
 //! panic: `print!` and `eprintln!` panic when a write fails (`llmcap plan reports/ | head`,
 //! `2>/dev/full`).
 
+use llmcap_core::text::escape_controls;
 use std::fmt::Display;
 use std::io::Write;
 
@@ -24,10 +25,13 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 
 /// Writes one line to standard error, or nothing when it cannot be written: progress and
 /// diagnostics are for a reader, and a closed or full standard error must not stop the
-/// command from writing its files or change its exit code.
+/// command from writing its files or change its exit code. Control characters in it (a
+/// file name's newline or escape sequence) are escaped, so it stays one line and cannot
+/// drive the terminal.
 pub fn eprint_line(line: impl Display) {
+    let line = line.to_string();
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{line}").and_then(|()| stderr.flush());
+    let _ = writeln!(stderr, "{}", escape_controls(&line)).and_then(|()| stderr.flush());
 }
 
 /// `error: MESSAGE` on standard error, as [`eprint_line`] writes it.

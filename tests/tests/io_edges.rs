@@ -292,3 +292,34 @@ fn a_folders_json_entries_that_are_no_files_get_one_line_each() {
     }
     assert!(plan.exists());
 }
+
+#[test]
+fn a_file_name_cannot_forge_an_error_line_or_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "bad\nerror: all reports are fine\u{1b}[2J.json";
+    let path = dir.path().join(name);
+    std::fs::write(&path, "{\"hostname\": 5").unwrap();
+    for command in ["classify", "plan"] {
+        let mut args = vec![command, path.to_str().unwrap()];
+        let out = dir.path().join("plan.json");
+        if command == "plan" {
+            args.extend(["-o", out.to_str().unwrap()]);
+        }
+        let output = crate::common::llmcap(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        for text in [&stderr, &stdout] {
+            assert!(!text.contains('\u{1b}'), "{command}: {text:?}");
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.starts_with("error: all reports are fine")),
+                "{command}: {text}"
+            );
+        }
+        assert!(
+            stderr.contains("bad\\nerror: all reports are fine"),
+            "{command}: {stderr}"
+        );
+    }
+}

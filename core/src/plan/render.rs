@@ -190,18 +190,7 @@ fn section(out: &mut String, title: &str, lines: impl Iterator<Item = String>) {
 
 /// Escapes control characters so no file name can move the cursor or clear the screen.
 fn escape(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::text::escape_controls(text).into_owned()
 }
 
 fn shorten(text: &str) -> String {

@@ -8,6 +8,7 @@ use llmcap_core::classify::{Check, Overrides, classify};
 use llmcap_core::recommend::{Recommendations, Settings, recommend};
 use llmcap_core::report::{Capabilities, Report};
 use llmcap_core::rules::Phase;
+use llmcap_core::text::escape_controls;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -156,23 +157,30 @@ fn text(e: &Evaluated) -> String {
         .iter()
         .map(|&p| format!("{} {}", p.key(), if c.grants(p) { "✓" } else { "✗" }))
         .collect();
-    let mut out = format!("{} ({})\n  {}\n", e.file, e.hostname, marks.join("  "));
+    // Every value from the file is escaped: a control character in a file name or a stored
+    // note cannot start a line of its own or drive the terminal.
+    let mut out = format!(
+        "{} ({})\n  {}\n",
+        escape_controls(&e.file),
+        e.hostname,
+        marks.join("  ")
+    );
     for line in &c.model_recommendations {
-        out.push_str(&format!("  - {line}\n"));
+        out.push_str(&format!("  - {}\n", escape_controls(line)));
     }
     if let Some(notes) = &c.notes {
-        out.push_str(&format!("  Notes: {notes}\n"));
+        out.push_str(&format!("  Notes: {}\n", escape_controls(notes)));
     }
     out.push_str(&format!(
         "  Install: {}\n",
-        llmcap_core::recommend::summary(&e.recommendations)
+        escape_controls(&llmcap_core::recommend::summary(&e.recommendations))
     ));
     if e.differences.is_empty() {
         out.push_str("  Same as the verdict stored in the file.\n");
     } else {
         out.push_str("  Differs from the verdict stored in the file:\n");
         for line in &e.differences {
-            out.push_str(&format!("    {line}\n"));
+            out.push_str(&format!("    {}\n", escape_controls(line)));
         }
     }
     out.push('\n');
