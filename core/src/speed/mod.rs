@@ -22,7 +22,7 @@ use table::{LEVEL_TYPES, REPORT_PROMPT_TOKENS};
 use table::REPORT_CONTEXT_TOKENS;
 
 /// Rounds to three significant digits, enough for a speed and stable in a report.
-fn round3(value: f64) -> f64 {
+pub(crate) fn round3(value: f64) -> f64 {
     if value == 0.0 || !value.is_finite() {
         return value;
     }
