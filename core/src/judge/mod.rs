@@ -11,6 +11,7 @@ use crate::recommend::{QUANT_LEVELS, Recommendations};
 use crate::report::{GpuType, Machine, Phase};
 use crate::speed::fleet::{Basis, device_rows};
 use crate::speed::report::DeviceSpeed;
+use crate::speed::show;
 use crate::speed::table::{GPU_RESERVED_BYTES, LEVEL_TYPES, PHI3_MINI};
 use serde::Serialize;
 use table::*;
@@ -28,6 +29,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Better first: ready 0, slow 1, does not fit 2.
+    fn rank(self) -> u8 {
+        match self {
+            Verdict::Ready => 0,
+            Verdict::Slow => 1,
+            Verdict::DoesNotFit => 2,
+        }
+    }
+
     /// `ready`, `slow`, `does not fit`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -211,63 +221,49 @@ pub fn fine_tune_fit(machine: &Machine, batch: u32, methods: &[Method]) -> Optio
 
 /// How good a fit is, smaller first: verdict, then the CPU after any GPU, then hours.
 pub fn fit_order(fit: &MethodFit) -> (u8, bool, f64) {
-    let verdict = match fit.verdict {
-        Verdict::Ready => 0,
-        Verdict::Slow => 1,
-        Verdict::DoesNotFit => 2,
-    };
     let on_cpu = fit.kind.is_none_or(|k| k == DeviceKind::Cpu);
-    (verdict, on_cpu, fit.hours_per_million_tokens.unwrap_or(0.0))
-}
-
-/// The reason a fit gives, e.g. `LoRA on the CPU fits (10.51 of 22.8 GB), ≈ 53 h per
-/// million training tokens`.
-pub fn fit_reason(fit: &MethodFit) -> String {
-    method_why(fit)
+    (
+        fit.verdict.rank(),
+        on_cpu,
+        fit.hours_per_million_tokens.unwrap_or(0.0),
+    )
 }
 
 /// GPUs first (the most memory first), then the CPU.
 fn devices(machine: &Machine) -> Vec<Device> {
     let system = &machine.system;
-    let ram = (system.ram_available_gb.max(0.0) * GIB) as u64;
+    let ram = system.ram_available_bytes();
     let mut devices: Vec<Device> = system
-        .gpus
-        .iter()
+        .gpu_memory()
+        .into_iter()
         .map(|g| {
-            let kind = match (g.unified_memory, g.vendor.as_str()) {
+            let kind = match (g.unified, g.vendor) {
                 (true, _) => DeviceKind::Apple,
                 (false, "amd") => DeviceKind::Rocm,
                 _ => DeviceKind::Cuda,
             };
-            let (total, free) = if g.unified_memory {
+            let (total, free) = if g.unified {
                 (ram, ram)
             } else {
-                let total = g.vram_total_mib.unwrap_or(0) << 20;
-                (total, g.vram_free_mib.map_or(total, |mib| mib << 20))
+                let total = g.total_bytes.unwrap_or(0);
+                (total, g.free_bytes.unwrap_or(total))
             };
             Device {
                 kind,
-                name: g.name.clone(),
+                name: g.name.to_owned(),
                 free_bytes: free,
                 total_bytes: total,
             }
         })
         .collect();
-    if system.gpus.is_empty() {
-        devices.extend(system.guide_gpu_lines().map(|(name, mib)| Device {
-            kind: DeviceKind::Cuda,
-            name: name.to_owned(),
-            free_bytes: mib << 20,
-            total_bytes: mib << 20,
-        }));
-        if system.gpu_type == Some(GpuType::AppleSilicon) {
-            devices.push(Device {
-                kind: DeviceKind::Apple,
-                name: "Apple Silicon GPU".to_owned(),
-                free_bytes: ram,
-                total_bytes: ram,
-            });
-        }
+    // The guide's reports name Apple's GPU only by `gpu_type`.
+    if system.gpus.is_empty() && system.gpu_type == Some(GpuType::AppleSilicon) {
+        devices.push(Device {
+            kind: DeviceKind::Apple,
+            name: "Apple Silicon GPU".to_owned(),
+            free_bytes: ram,
+            total_bytes: ram,
+        });
     }
     devices.sort_by_key(|d| std::cmp::Reverse(d.total_bytes));
     devices.push(Device {
@@ -490,18 +486,15 @@ fn inference_verdict(fit: Option<&InferenceFit>, context: u64) -> (Verdict, Stri
 
 /// The best verdict among `methods`, and its reason.
 fn best_of(methods: &[MethodFit]) -> (Verdict, String) {
-    let rank = |v: Verdict| match v {
-        Verdict::Ready => 0,
-        Verdict::Slow => 1,
-        Verdict::DoesNotFit => 2,
-    };
-    let Some(best) = methods.iter().min_by_key(|m| rank(m.verdict)) else {
+    let Some(best) = methods.iter().min_by_key(|m| m.verdict.rank()) else {
         return (Verdict::DoesNotFit, "no method".to_owned());
     };
-    (best.verdict, method_why(best))
+    (best.verdict, fit_reason(best))
 }
 
-fn method_why(m: &MethodFit) -> String {
+/// The reason a fit gives, e.g. `LoRA on the CPU fits (10.51 of 22.8 GB), ≈ 53 h per
+/// million training tokens`.
+pub fn fit_reason(m: &MethodFit) -> String {
     let Some(device) = &m.device else {
         return format!("{} needs a CUDA GPU or Apple Silicon", m.method.name());
     };
@@ -566,8 +559,6 @@ fn disagreements(
     }
     lines
 }
-
-use crate::speed::show;
 
 #[cfg(test)]
 mod tests;

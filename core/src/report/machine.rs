@@ -96,6 +96,38 @@ impl System {
             })
     }
 
+    /// Each GPU's memory, as the speed model and the assessment read it: the `gpus` list
+    /// where the report has one, else the guide's `gpu` lines (NVIDIA's).
+    pub fn gpu_memory(&self) -> Vec<GpuMemory<'_>> {
+        if self.gpus.is_empty() {
+            return self
+                .guide_gpu_lines()
+                .map(|(name, mib)| GpuMemory {
+                    name,
+                    vendor: "nvidia",
+                    unified: false,
+                    total_bytes: Some(mib << 20),
+                    free_bytes: None,
+                })
+                .collect();
+        }
+        self.gpus
+            .iter()
+            .map(|g| GpuMemory {
+                name: &g.name,
+                vendor: &g.vendor,
+                unified: g.unified_memory,
+                total_bytes: g.vram_total_mib.map(|mib| mib << 20),
+                free_bytes: g.vram_free_mib.map(|mib| mib << 20),
+            })
+            .collect()
+    }
+
+    /// RAM available to new work, bytes.
+    pub fn ram_available_bytes(&self) -> u64 {
+        (self.ram_available_gb.max(0.0) * 1024.0 * 1024.0 * 1024.0) as u64
+    }
+
     /// Physical cores where known, else logical CPUs.
     pub fn cores(&self) -> u32 {
         self.cpu_count_physical.unwrap_or(self.cpu_count)
@@ -110,6 +142,21 @@ impl System {
             .max()
             .map(|mib| mib as f64 / 1024.0)
     }
+}
+
+/// One GPU's memory: what [`System::gpu_memory`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GpuMemory<'a> {
+    /// Product name.
+    pub name: &'a str,
+    /// `nvidia`, `amd`, `apple`, ...
+    pub vendor: &'a str,
+    /// Shares system RAM (Apple Silicon): its own memory figures do not apply.
+    pub unified: bool,
+    /// Its memory, bytes, when known.
+    pub total_bytes: Option<u64>,
+    /// Its free memory, bytes, when known.
+    pub free_bytes: Option<u64>,
 }
 
 /// The guide's `gpu_type`, plus AMD.

@@ -47,8 +47,8 @@ pub use bundle::{
 };
 pub use error::{FieldError, ReportError, SizeLimit, show_number, show_text};
 pub use machine::{
-    Benchmark, BenchmarkStatus, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuType, Machine,
-    Ollama, System,
+    Benchmark, BenchmarkStatus, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuMemory, GpuType,
+    Machine, Ollama, System,
 };
 pub use parse::{parse_raw, parse_report};
 pub use phase::Phase;

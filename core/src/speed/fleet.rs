@@ -116,26 +116,21 @@ fn estimated_inputs(machine: &Machine) -> (Option<f64>, Vec<(&str, Option<u64>)>
             .effective_gflops()
             .map(|g| g * ESTIMATED_GB_S_PER_GUIDE_GFLOPS),
     };
-    let ram_available = (system.ram_available_gb.max(0.0) * GIB) as u64;
-    let gpus = if system.gpus.is_empty() {
-        system
-            .guide_gpu_lines()
-            .map(|(name, mib)| (name, Some(mib << 20)))
-            .collect()
-    } else {
-        system
-            .gpus
-            .iter()
-            .map(|g| {
-                let memory = if g.unified_memory {
+    let ram_available = system.ram_available_bytes();
+    let gpus = system
+        .gpu_memory()
+        .into_iter()
+        .map(|g| {
+            (
+                g.name,
+                if g.unified {
                     Some(ram_available)
                 } else {
-                    g.vram_total_mib.map(|mib| mib << 20)
-                };
-                (g.name.as_str(), memory)
-            })
-            .collect()
-    };
+                    g.total_bytes
+                },
+            )
+        })
+        .collect();
     (cpu_bandwidth, gpus)
 }
 
@@ -186,8 +181,6 @@ fn estimated_speed(machine: &Machine, level: &str) -> Option<MachineSpeed> {
             basis: Basis::Estimated,
         })
 }
-
-const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 #[cfg(test)]
 mod tests {
