@@ -596,7 +596,9 @@ mod speed_properties {
         shares
     }
 
-    fn fleet(gflops: &[f64]) -> Vec<(String, String)> {
+    /// Machines `m0`, `m1`, ... with `ram` GB available, the verdict `verdict` and these
+    /// GFLOP/s.
+    fn fleet_of(ram: f64, verdict: [bool; 4], gflops: &[f64]) -> Vec<(String, String)> {
         gflops
             .iter()
             .enumerate()
@@ -604,28 +606,40 @@ mod speed_properties {
                 let host = format!("m{i}");
                 (
                     format!("{host}.json"),
-                    report(&host, 8.0, E0, Some(*g), None, T),
+                    report(&host, ram, verdict, Some(*g), None, T),
                 )
             })
             .collect()
     }
 
-    fn plan_fleet(files: &[(String, String)]) -> Plan {
+    /// Machines that can run E0 (8 GB available), by GFLOP/s.
+    fn fleet(gflops: &[f64]) -> Vec<(String, String)> {
+        fleet_of(8.0, E0, gflops)
+    }
+
+    /// Machines that can run E2 at full precision (16 GB available), by GFLOP/s.
+    fn e2_fleet(gflops: &[f64]) -> Vec<(String, String)> {
+        fleet_of(16.0, FULL, gflops)
+    }
+
+    fn plan_fleet_with(files: &[(String, String)], options: &PlanOptions) -> Plan {
         let borrowed: Vec<(&str, String)> =
             files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
-        balanced(&borrowed)
+        plan_of(&borrowed, options)
+    }
+
+    fn plan_fleet(files: &[(String, String)]) -> Plan {
+        plan_fleet_with(files, &PlanOptions::default())
     }
 
     fn makespans(files: &[(String, String)]) -> (Option<f64>, Option<f64>) {
-        let borrowed: Vec<(&str, String)> =
-            files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
         let options = PlanOptions {
             e0_configs: Some(200),
             tokens_per_config: Some(1000),
             train_tokens: Some(1_000_000),
             ..PlanOptions::default()
         };
-        let plan = plan_of(&borrowed, &options);
+        let plan = plan_fleet_with(files, &options);
         let span = |phase: u8| {
             plan.timeline.as_ref().and_then(|t| {
                 t.phases
@@ -635,21 +649,6 @@ mod speed_properties {
             })
         };
         (span(2), span(3))
-    }
-
-    /// Machines that can run E2 at full precision (16 GB available), by GFLOP/s.
-    fn e2_fleet(gflops: &[f64]) -> Vec<(String, String)> {
-        gflops
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let host = format!("m{i}");
-                (
-                    format!("{host}.json"),
-                    report(&host, 16.0, FULL, Some(*g), None, T),
-                )
-            })
-            .collect()
     }
 
     proptest! {
