@@ -6,6 +6,7 @@ pub mod bar_chart;
 pub mod charts;
 pub mod file_list;
 pub mod fleet_table;
+pub mod input;
 pub mod loader;
 pub mod machine_detail;
 pub mod pager;

@@ -1,8 +1,8 @@
 //! The what-if panel: replace a machine's available RAM, free disk or GPU memory and see its
 //! verdict and the plan change, computed by the same core function as `llmcap classify`.
 
+use crate::components::input::bind;
 use llmcap_core::Overrides;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Props of [`WhatIf`].
@@ -66,13 +66,6 @@ pub fn WhatIf(props: &WhatIfProps) -> Html {
             error.set(None);
         });
     }
-    let bind = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-        })
-    };
     let onsubmit = {
         let (ram, disk, vram, error) = (ram.clone(), disk.clone(), vram.clone(), error.clone());
         let on_apply = props.on_apply.clone();

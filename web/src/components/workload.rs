@@ -2,8 +2,8 @@
 //! with them the plan estimates every assignment's duration, as `llmcap plan
 //! --e0-configs N --tokens-per-config T --train-tokens T` does.
 
+use crate::components::input::bind;
 use crate::state::Workload;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Props of [`WorkloadForm`].
@@ -51,13 +51,6 @@ pub fn WorkloadForm(props: &WorkloadProps) -> Html {
     let tokens = use_state(|| shown(current.tokens_per_config));
     let train = use_state(|| shown(current.train_tokens));
     let error = use_state(|| None::<String>);
-    let bind = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            state.set(input.value());
-        })
-    };
     let onsubmit = {
         let (configs, tokens, train, error) = (
             configs.clone(),
