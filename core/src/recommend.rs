@@ -2,8 +2,12 @@
 //! gradient accumulation, the guide's machine type and decision-tree branch.
 //!
 //! Every choice is a row of a table from the guide ("Model Quantization Options", "Memory
-//! Optimization Techniques", "Recommended Setup by Machine Type", "Quick Decision Tree").
+//! Optimization Techniques", "Recommended Setup by Machine Type", "Quick Decision Tree"), and
+//! follows llmcap's own assessment ([`crate::judge`]): the level is the one the assessment
+//! finds fits and runs at a useful speed, and the batch size and install lines for
+//! fine-tuning are those of the method it finds best.
 
+use crate::judge::{self, DeviceKind, InferenceFit, Method, MethodFit, Verdict};
 use crate::report::{GpuType, Machine, show_number};
 use serde::Serialize;
 
@@ -132,6 +136,14 @@ pub const BATCH_SIZES: &[BatchRule] = &[
         batch_size: 4,
     },
 ];
+
+/// The guide's batch size for `memory_gb` of training memory.
+pub fn guide_batch_size(memory_gb: f64) -> u32 {
+    BATCH_SIZES
+        .iter()
+        .find(|rule| memory_gb < rule.below_gb)
+        .map_or(1, |rule| rule.batch_size)
+}
 
 /// Effective batch size that gradient accumulation aims for when none is given. The guide
 /// leaves `desired_batch_size` open; 16 is a common fine-tuning batch for a 4B model.
@@ -268,7 +280,7 @@ pub const DECISION_TREE: &[DecisionStep] = &[
     },
 ];
 
-/// The chosen quantization level and why.
+/// The chosen quantization level and why: the assessment's inference fit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub struct QuantChoice {
@@ -276,7 +288,9 @@ pub struct QuantChoice {
     pub level: String,
     /// The guide's name.
     pub label: String,
-    /// Memory the level needs, GiB.
+    /// The device it runs on, e.g. `CPU` or `NVIDIA H200`.
+    pub device: String,
+    /// Memory the level needs there (weights, KV cache at the context, runtime), GiB.
     pub needs_gb: f64,
     /// Memory the machine has for the model, GiB.
     pub memory_gb: f64,
@@ -298,6 +312,24 @@ pub struct InstallOption {
     pub why: String,
 }
 
+/// How to fine-tune: the method the assessment finds best, where, and what to install.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+pub struct FineTuning {
+    /// `full`, `lora` or `qlora`.
+    pub method: Method,
+    /// The device it runs on.
+    pub device: String,
+    /// The assessment's verdict on it: `ready` or `slow`.
+    pub verdict: Verdict,
+    /// Hours per million training tokens, where known.
+    pub hours_per_million_tokens: Option<f64>,
+    /// Shell commands, in order.
+    pub commands: Vec<String>,
+    /// The assessment's reason.
+    pub why: String,
+}
+
 /// Batch size and gradient accumulation for fine-tuning.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -308,9 +340,9 @@ pub struct BatchPlan {
     pub gradient_accumulation_steps: u32,
     /// The effective batch size aimed for.
     pub target_batch_size: u32,
-    /// Memory the rule read, GiB.
+    /// Memory the rule read, GiB: that of the device the fine-tuning method runs on.
     pub memory_gb: f64,
-    /// Which memory: `GPU memory` or `available RAM`.
+    /// Which memory: `GPU memory`, `unified memory` or `available RAM`.
     pub memory_basis: String,
 }
 
@@ -328,6 +360,8 @@ pub struct Recommendations {
     pub install: Vec<InstallOption>,
     /// Fine-tuning batch settings.
     pub batch: BatchPlan,
+    /// How to fine-tune; `None` when no method fits.
+    pub fine_tuning: Option<FineTuning>,
     /// The guide's machine type.
     pub machine_type: MachineType,
     /// The guide's decision-tree branch.
@@ -357,10 +391,10 @@ impl Default for Settings {
 /// Recommends a model, runtime and training settings for a machine.
 pub fn recommend(machine: &Machine, settings: &Settings) -> Recommendations {
     let system = &machine.system;
-    let quant = choose_quantization(machine);
-    let level = quant
+    let fit = judge::inference_fit(machine, settings.context_tokens);
+    let level = fit
         .as_ref()
-        .and_then(|q| QUANT_LEVELS.iter().find(|l| l.id == q.level));
+        .and_then(|f| QUANT_LEVELS.iter().find(|l| l.id == f.level));
     let ollama = machine.ollama.as_ref();
     let ollama_model = level.map(|l| l.ollama_tag.to_owned());
     let ollama_model_present = match (&ollama_model, ollama) {
@@ -370,6 +404,8 @@ pub fn recommend(machine: &Machine, settings: &Settings) -> Recommendations {
     let install = level
         .map(|l| install_options(machine, l, ollama_model_present))
         .unwrap_or_default();
+    let tuning =
+        judge::fine_tune_fit(machine, &Method::ALL).filter(|f| f.verdict != Verdict::DoesNotFit);
     let mut notes = Vec::new();
     if level.is_none() {
         notes.push(
@@ -384,43 +420,41 @@ pub fn recommend(machine: &Machine, settings: &Settings) -> Recommendations {
         notes.push("AMD GPU: use a ROCm build of llama.cpp or PyTorch.".to_owned());
     }
     Recommendations {
-        quantization: quant,
+        quantization: fit.as_ref().map(quant_choice),
         ollama_model,
         ollama_model_present,
         install,
-        batch: batch_plan(machine, settings.target_batch_size),
+        batch: batch_plan(machine, tuning.as_ref(), settings.target_batch_size),
+        fine_tuning: tuning.map(fine_tuning),
         machine_type: machine_type(system.usable_ram_gb()),
         decision: decision_branch(system.usable_ram_gb()),
         notes,
     }
 }
 
-/// The memory a model can use, and what it is.
-fn model_memory(machine: &Machine) -> (f64, &'static str) {
-    let system = &machine.system;
-    let ram = system.ram_available_gb;
-    if system.gpu_type == Some(GpuType::AppleSilicon) {
-        return (ram, "unified memory");
-    }
-    match system.largest_vram_gb() {
-        Some(vram) if vram >= ram => (vram, "GPU memory"),
-        _ => (ram, "available RAM"),
+/// What memory a device's kind runs a model in.
+fn memory_basis(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Cuda | DeviceKind::Rocm => "GPU memory",
+        DeviceKind::Apple => "unified memory",
+        DeviceKind::Cpu => "available RAM",
     }
 }
 
-fn choose_quantization(machine: &Machine) -> Option<QuantChoice> {
-    let (memory_gb, basis) = model_memory(machine);
-    QUANT_LEVELS
+fn quant_choice(fit: &InferenceFit) -> QuantChoice {
+    let quality = QUANT_LEVELS
         .iter()
-        .find(|level| memory_gb >= level.needs_gb())
-        .map(|level| QuantChoice {
-            level: level.id.to_owned(),
-            label: level.label.to_owned(),
-            needs_gb: level.needs_gb(),
-            memory_gb,
-            memory_basis: basis.to_owned(),
-            quality: level.quality.to_owned(),
-        })
+        .find(|l| l.id == fit.level)
+        .map_or("", |l| l.quality);
+    QuantChoice {
+        level: fit.level.to_owned(),
+        label: fit.label.to_owned(),
+        device: fit.device.clone(),
+        needs_gb: fit.needs_gib,
+        memory_gb: fit.has_gib,
+        memory_basis: memory_basis(fit.kind).to_owned(),
+        quality: quality.to_owned(),
+    }
 }
 
 fn ollama_install_command(platform: Option<&str>) -> &'static str {
@@ -500,7 +534,8 @@ fn install_options(machine: &Machine, level: &QuantLevel, present: bool) -> Vec<
     }
 }
 
-/// The memory fine-tuning runs in: the largest discrete GPU, else available RAM.
+/// The memory fine-tuning runs in when no method fits: the largest discrete GPU, else
+/// available RAM.
 fn training_memory(machine: &Machine) -> (f64, &'static str) {
     match machine.system.largest_vram_gb() {
         Some(vram) => (vram, "GPU memory"),
@@ -508,18 +543,77 @@ fn training_memory(machine: &Machine) -> (f64, &'static str) {
     }
 }
 
-fn batch_plan(machine: &Machine, target: u32) -> BatchPlan {
-    let (memory_gb, basis) = training_memory(machine);
-    let batch_size = BATCH_SIZES
-        .iter()
-        .find(|rule| memory_gb < rule.below_gb)
-        .map_or(1, |rule| rule.batch_size);
+/// The best method's batch size on its device, else the guide's rule on the training memory.
+fn batch_plan(machine: &Machine, tuning: Option<&MethodFit>, target: u32) -> BatchPlan {
+    let (batch_size, memory_gb, basis) = match tuning.and_then(|f| Some((f, f.kind?))) {
+        Some((fit, kind)) => (fit.batch_size, fit.has_gib, memory_basis(kind)),
+        None => {
+            let (memory_gb, basis) = training_memory(machine);
+            (guide_batch_size(memory_gb), memory_gb, basis)
+        }
+    };
     BatchPlan {
         batch_size,
-        gradient_accumulation_steps: (target / batch_size).max(1),
+        gradient_accumulation_steps: (target / batch_size.max(1)).max(1),
         target_batch_size: target,
         memory_gb,
         memory_basis: basis.to_owned(),
+    }
+}
+
+/// Packages for fine-tuning with Hugging Face's PEFT and TRL, after PyTorch for the device.
+const PEFT_PACKAGES: &str = "pip install transformers peft trl";
+
+/// PyTorch's install line by device: its CPU and ROCm wheels come from PyTorch's own index
+/// (pytorch.org's "Get started" selector); CUDA's and macOS's are the default wheels on PyPI.
+fn torch_install(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Cuda | DeviceKind::Apple => "pip install torch",
+        DeviceKind::Rocm => {
+            "pip install torch --index-url https://download.pytorch.org/whl/rocm6.2"
+        }
+        DeviceKind::Cpu => "pip install torch --index-url https://download.pytorch.org/whl/cpu",
+    }
+}
+
+/// The commands that set up `fit`: MLX's own LoRA trainer on Apple Silicon (4-bit weights
+/// make it QLoRA, `--fine-tune-type full` trains every weight), else PyTorch with PEFT,
+/// adding bitsandbytes for QLoRA's 4-bit base.
+fn fine_tune_commands(fit: &MethodFit, kind: DeviceKind) -> Vec<String> {
+    if kind == DeviceKind::Apple {
+        let model = match fit.method {
+            Method::Qlora => "mlx-community/Phi-3-mini-4k-instruct-4bit",
+            Method::Full | Method::Lora => BASE_MODEL,
+        };
+        let full = if fit.method == Method::Full {
+            " --fine-tune-type full"
+        } else {
+            ""
+        };
+        return vec![
+            "pip install mlx-lm".to_owned(),
+            format!(
+                "mlx_lm.lora --model {model} --train --data ./data --batch-size {}{full}",
+                fit.batch_size
+            ),
+        ];
+    }
+    let mut peft = PEFT_PACKAGES.to_owned();
+    if fit.method == Method::Qlora {
+        peft.push_str(" bitsandbytes");
+    }
+    vec![torch_install(kind).to_owned(), peft]
+}
+
+fn fine_tuning(fit: MethodFit) -> FineTuning {
+    let kind = fit.kind.unwrap_or(DeviceKind::Cpu);
+    FineTuning {
+        method: fit.method,
+        device: fit.device.clone().unwrap_or_default(),
+        verdict: fit.verdict,
+        hours_per_million_tokens: fit.hours_per_million_tokens,
+        commands: fine_tune_commands(&fit, kind),
+        why: judge::fit_reason(&fit),
     }
 }
 

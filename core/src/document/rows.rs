@@ -414,9 +414,10 @@ fn install(report: &Report, document: &Document<'_>) -> Install {
 fn model_line(rec: &Recommendations) -> String {
     match &rec.quantization {
         Some(q) => format!(
-            "Phi-3-mini {} ({}): needs {} GB, this machine has {} GB of {}; quality impact: {}",
+            "Phi-3-mini {} ({}) on the {}: needs {} GB, this machine has {} GB of {}; quality impact: {}",
             q.label,
             q.level,
+            q.device,
             show_number(q.needs_gb),
             show_number(q.memory_gb),
             q.memory_basis,
@@ -439,12 +440,15 @@ fn settings(rec: &Recommendations) -> Vec<Setting> {
     let t = &rec.machine_type;
     let d = &rec.decision;
     let setting = |key, label, value| Setting { key, label, value };
-    vec![
+    let method = rec.fine_tuning.as_ref().map_or(String::new(), |f| {
+        format!("{} on the {}: ", f.method.name(), f.device)
+    });
+    let mut rows = vec![
         setting(
             "batch",
             "Fine-tuning",
             format!(
-                "batch size {}, gradient accumulation {} (effective batch {effective}{aim}; {} GB of {})",
+                "{method}batch size {}, gradient accumulation {} (effective batch {effective}{aim}; {} GB of {})",
                 b.batch_size,
                 b.gradient_accumulation_steps,
                 show_number(round1(b.memory_gb)),
@@ -464,7 +468,16 @@ fn settings(rec: &Recommendations) -> Vec<Setting> {
             "Decision tree",
             format!("step {}, {} → {}", d.step, d.condition, d.advice),
         ),
-    ]
+    ];
+    if let Some(f) = &rec.fine_tuning {
+        let setup = setting(
+            "fine-tune-setup",
+            "Fine-tuning setup",
+            f.commands.join(" && "),
+        );
+        rows.insert(1, setup);
+    }
+    rows
 }
 
 /// The closing line, as the guide's script prints it.

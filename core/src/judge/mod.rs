@@ -7,18 +7,19 @@
 pub mod table;
 
 use crate::num::round1;
-use crate::recommend::{QUANT_LEVELS, Recommendations};
+use crate::recommend::{BATCH_SIZES, QUANT_LEVELS, Recommendations, guide_batch_size};
 use crate::report::{GpuType, Machine, Phase};
-use crate::speed::fleet::{Basis, device_rows};
-use crate::speed::report::DeviceSpeed;
-use crate::speed::show;
+use crate::rules::PHASE_RULES;
+use crate::speed::fleet::{On, device_speed};
 use crate::speed::table::{GPU_RESERVED_BYTES, LEVEL_TYPES, PHI3_MINI};
+use crate::speed::{gpus, round3, show};
 use serde::Serialize;
 use table::*;
 
 /// What a phase's verdict is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Verdict {
     /// It fits and runs at a useful speed.
     Ready,
@@ -51,6 +52,7 @@ impl Verdict {
 /// A fine-tuning method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Method {
     /// Every weight trained, Adam in mixed precision.
     Full,
@@ -61,6 +63,9 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, the most memory first.
+    pub const ALL: [Method; 3] = [Method::Full, Method::Lora, Method::Qlora];
+
     /// `full fine-tuning`, `LoRA`, `QLoRA`.
     pub fn name(self) -> &'static str {
         match self {
@@ -74,6 +79,7 @@ impl Method {
 /// What runs the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum DeviceKind {
     /// An NVIDIA GPU (CUDA).
     Cuda,
@@ -102,6 +108,47 @@ struct Device {
     /// For inference: free memory; for training: all of it.
     free_bytes: u64,
     total_bytes: u64,
+    /// Its matrix-product speed for training, GFLOP/s, and where that figure comes from.
+    gflops: Option<(f64, ComputeBasis)>,
+}
+
+impl Device {
+    fn on_gpu(&self) -> bool {
+        matches!(self.kind, DeviceKind::Cuda | DeviceKind::Rocm)
+    }
+
+    fn speed_of(&self) -> On<'_> {
+        match self.kind {
+            DeviceKind::Cpu => On::Cpu,
+            kind => On::Gpu {
+                name: &self.name,
+                unified: kind == DeviceKind::Apple,
+            },
+        }
+    }
+}
+
+/// Where a training-time figure's compute comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComputeBasis {
+    /// The CPU's f32 matrix product, measured by the probe.
+    Measured,
+    /// The CPU's f32 speed estimated from the guide's f64 benchmark ([`F32_PER_F64`]).
+    Estimated,
+    /// The GPU's published dense 16-bit tensor peak ([`crate::speed::gpus::GPU_SPECS`]).
+    Table,
+}
+
+impl ComputeBasis {
+    /// How a reason cites it.
+    fn phrase(self) -> &'static str {
+        match self {
+            ComputeBasis::Measured => "from the measured f32 speed",
+            ComputeBasis::Estimated => "estimated from the f64 benchmark",
+            ComputeBasis::Table => "from the GPU's published 16-bit peak",
+        }
+    }
 }
 
 /// Where Phi-3-mini runs best for inference: on the first device (GPUs first) where a level
@@ -114,6 +161,8 @@ pub struct InferenceFit {
     pub label: &'static str,
     /// The device, e.g. `CPU` or `NVIDIA H200`.
     pub device: String,
+    /// Its kind.
+    pub kind: DeviceKind,
     /// Memory needed (weights, KV cache at the context, runtime), GiB.
     pub needs_gib: f64,
     /// Memory free there, GiB.
@@ -135,12 +184,17 @@ pub struct MethodFit {
     pub device: Option<String>,
     /// Its kind.
     pub kind: Option<DeviceKind>,
-    /// Memory needed at the guide's batch size, GiB.
+    /// Sequences a step: the guide's batch size for the device's memory, lowered until the
+    /// method fits there.
+    pub batch_size: u32,
+    /// Memory needed at that batch size, GiB.
     pub needs_gib: f64,
     /// Memory the device has, GiB.
     pub has_gib: f64,
-    /// Hours per million training tokens from the device's measured compute, where known.
+    /// Hours per million training tokens from the device's compute, where known.
     pub hours_per_million_tokens: Option<f64>,
+    /// Where the compute behind the hours comes from.
+    pub compute: Option<ComputeBasis>,
 }
 
 /// The verdict on one phase, with its reason.
@@ -175,8 +229,8 @@ fn gib(bytes: f64) -> f64 {
     (bytes / GIB * 100.0).round() / 100.0
 }
 
-/// Judges `machine` at `context_tokens` of context; `rec` gives the guide's batch size and
-/// machine type, and `grants` the stored verdict, by [`Phase::ALL`].
+/// Judges `machine` at `context_tokens` of context; `rec` gives the guide's machine type,
+/// and `grants` the stored verdict, by [`Phase::ALL`].
 pub fn judge(
     machine: &Machine,
     rec: &Recommendations,
@@ -184,13 +238,10 @@ pub fn judge(
     context_tokens: u64,
 ) -> Judgement {
     let devices = devices(machine);
-    let (rows, basis) = device_rows(machine);
-    let inference = inference_fit(&devices, &rows, basis, context_tokens);
-    let batch = u64::from(rec.batch.batch_size.max(1));
-    let f32_gflops = cpu_f32_gflops(machine);
-    let methods: Vec<MethodFit> = [Method::Full, Method::Lora, Method::Qlora]
+    let inference = inference_fit(machine, context_tokens);
+    let methods: Vec<MethodFit> = Method::ALL
         .into_iter()
-        .map(|m| method_fit(m, &devices, batch, f32_gflops))
+        .map(|m| method_fit(m, &devices))
         .collect();
     let phases = phase_judgements(machine, inference.as_ref(), &methods, context_tokens);
     let disagreements = disagreements(machine, rec, grants, &phases);
@@ -203,15 +254,14 @@ pub fn judge(
     }
 }
 
-/// The best of `methods` on `machine` at `batch` sequences a step: ready before slow before
-/// does not fit, a GPU before the CPU, then the fewest hours. What the planner ranks E2
-/// machines by.
-pub fn fine_tune_fit(machine: &Machine, batch: u32, methods: &[Method]) -> Option<MethodFit> {
+/// The best of `methods` on `machine`: ready before slow before does not fit, a GPU before
+/// the CPU, then known hours before unknown, then the fewest. What the planner ranks E2
+/// machines by, and what the recommendations' fine-tuning follows.
+pub fn fine_tune_fit(machine: &Machine, methods: &[Method]) -> Option<MethodFit> {
     let devices = devices(machine);
-    let gflops = cpu_f32_gflops(machine);
     methods
         .iter()
-        .map(|&m| method_fit(m, &devices, u64::from(batch.max(1)), gflops))
+        .map(|&m| method_fit(m, &devices))
         .min_by(|a, b| {
             fit_order(a)
                 .partial_cmp(&fit_order(b))
@@ -219,13 +269,16 @@ pub fn fine_tune_fit(machine: &Machine, batch: u32, methods: &[Method]) -> Optio
         })
 }
 
-/// How good a fit is, smaller first: verdict, then the CPU after any GPU, then hours.
-pub fn fit_order(fit: &MethodFit) -> (u8, bool, f64) {
+/// How good a fit is, smaller first: verdict, then the CPU after any GPU, then a time
+/// unknown after one known, then hours.
+pub fn fit_order(fit: &MethodFit) -> (u8, bool, bool, f64) {
     let on_cpu = fit.kind.is_none_or(|k| k == DeviceKind::Cpu);
+    let hours = fit.hours_per_million_tokens;
     (
         fit.verdict.rank(),
         on_cpu,
-        fit.hours_per_million_tokens.unwrap_or(0.0),
+        hours.is_none(),
+        hours.unwrap_or(0.0),
     )
 }
 
@@ -248,11 +301,13 @@ fn devices(machine: &Machine) -> Vec<Device> {
                 let total = g.total_bytes.unwrap_or(0);
                 (total, g.free_bytes.unwrap_or(total))
             };
+            let peak = gpus::lookup(g.name).and_then(|spec| spec.bf16_tflops);
             Device {
                 kind,
                 name: g.name.to_owned(),
                 free_bytes: free,
                 total_bytes: total,
+                gflops: peak.map(|t| (t * 1000.0, ComputeBasis::Table)),
             }
         })
         .collect();
@@ -263,6 +318,7 @@ fn devices(machine: &Machine) -> Vec<Device> {
             name: "Apple Silicon GPU".to_owned(),
             free_bytes: ram,
             total_bytes: ram,
+            gflops: None,
         });
     }
     devices.sort_by_key(|d| std::cmp::Reverse(d.total_bytes));
@@ -271,6 +327,7 @@ fn devices(machine: &Machine) -> Vec<Device> {
         name: "CPU".to_owned(),
         free_bytes: ram,
         total_bytes: ram,
+        gflops: cpu_f32_gflops(machine),
     });
     devices
 }
@@ -288,43 +345,41 @@ pub fn inference_bytes(level: &str, context: u64, on_gpu: bool) -> Option<u64> {
     Some(weights + PHI3_MINI.kv_bytes_per_token() * context + runtime)
 }
 
-fn inference_fit(
-    devices: &[Device],
-    rows: &[DeviceSpeed],
-    basis: Basis,
-    context: u64,
-) -> Option<InferenceFit> {
-    devices.iter().find_map(|device| {
-        let on_gpu = matches!(device.kind, DeviceKind::Cuda | DeviceKind::Rocm);
-        let row = rows.iter().find(|r| {
-            if device.kind == DeviceKind::Cpu {
-                r.kind == "cpu"
-            } else {
-                r.name == device.name || (r.kind == "gpu" && device.kind == DeviceKind::Apple)
-            }
-        });
-        let fitting: Vec<InferenceFit> = QUANT_LEVELS
-            .iter()
-            .filter_map(|level| {
-                let needs = inference_bytes(level.id, context, on_gpu)?;
-                let tok_s = row
-                    .and_then(|r| r.speeds.iter().find(|s| s.level == level.id))
-                    .and_then(|s| s.generation_tok_s);
-                (needs <= device.free_bytes).then(|| InferenceFit {
-                    level: level.id,
-                    label: level.label,
-                    device: device.name.clone(),
-                    needs_gib: gib(needs as f64),
-                    has_gib: gib(device.free_bytes as f64),
-                    tok_s,
-                    basis: tok_s.map(|_| basis.as_str()),
-                })
-            })
-            .collect();
-        // The most precise level that is not slow; when every one is, the fastest.
-        let fast = |f: &&InferenceFit| f.tok_s.is_none_or(|t| t >= SLOW_GENERATION_TOK_S);
-        fitting.iter().find(fast).or(fitting.last()).cloned()
-    })
+/// Where Phi-3-mini runs best on `machine` at `context` tokens: see [`InferenceFit`].
+pub fn inference_fit(machine: &Machine, context: u64) -> Option<InferenceFit> {
+    devices(machine)
+        .iter()
+        .find_map(|device| fit_on(machine, device, context))
+}
+
+/// The most precise level that fits on `device` and is not slow; when every one that fits
+/// is slow, the last (the fastest). Speeds are computed a level at a time, as needed.
+fn fit_on(machine: &Machine, device: &Device, context: u64) -> Option<InferenceFit> {
+    let mut slow = None;
+    for level in QUANT_LEVELS {
+        let Some(needs) = inference_bytes(level.id, context, device.on_gpu()) else {
+            continue;
+        };
+        if needs > device.free_bytes {
+            continue;
+        }
+        let speed = device_speed(machine, device.speed_of(), level.id);
+        let fit = InferenceFit {
+            level: level.id,
+            label: level.label,
+            device: device.name.clone(),
+            kind: device.kind,
+            needs_gib: gib(needs as f64),
+            has_gib: gib(device.free_bytes as f64),
+            tok_s: speed.map(|(t, _)| t),
+            basis: speed.map(|(_, b)| b.as_str()),
+        };
+        if speed.is_none_or(|(t, _)| t >= SLOW_GENERATION_TOK_S) {
+            return Some(fit);
+        }
+        slow = Some(fit);
+    }
+    slow
 }
 
 /// Memory a method needs at `batch` sequences of [`TRAIN_SEQUENCE_TOKENS`], bytes, on a
@@ -368,47 +423,58 @@ pub fn training_hours_per_million(method: Method, gflops: f64) -> Option<f64> {
 }
 
 /// The CPU's f32 GFLOP/s: measured, else the f64 benchmark's times [`F32_PER_F64`].
-fn cpu_f32_gflops(machine: &Machine) -> Option<f64> {
-    machine
+fn cpu_f32_gflops(machine: &Machine) -> Option<(f64, ComputeBasis)> {
+    let measured = machine
         .performance
         .as_ref()
         .and_then(|p| p.compute.as_ref()?.f32_gflops)
-        .or_else(|| Some(machine.benchmark.effective_gflops()? * F32_PER_F64))
+        .map(|g| (g, ComputeBasis::Measured));
+    measured.or_else(|| {
+        let f64_gflops = machine.benchmark.effective_gflops()?;
+        Some((f64_gflops * F32_PER_F64, ComputeBasis::Estimated))
+    })
 }
 
-fn method_fit(
-    method: Method,
-    devices: &[Device],
-    batch: u64,
-    cpu_gflops: Option<f64>,
-) -> MethodFit {
-    let supported: Vec<&Device> = devices.iter().filter(|d| d.kind.supports(method)).collect();
-    let needs = |d: &Device| {
-        training_bytes(
-            method,
-            batch,
-            matches!(d.kind, DeviceKind::Cuda | DeviceKind::Rocm),
-        )
-    };
-    let fits = supported.iter().find(|d| needs(d) <= d.total_bytes as f64);
-    let closest = supported.iter().max_by_key(|d| d.total_bytes);
-    let Some(device) = fits.or(closest) else {
+/// The batch size `method` trains at on `device`: the guide's for the device's memory,
+/// halved until the method fits; `None` when it does not fit even one sequence a step.
+fn batch_on(method: Method, device: &Device) -> Option<u32> {
+    let memory_gb = device.total_bytes as f64 / GIB;
+    let guide = guide_batch_size(memory_gb);
+    BATCH_SIZES
+        .iter()
+        .map(|rule| rule.batch_size)
+        .filter(|&b| b <= guide)
+        .filter(|&b| {
+            training_bytes(method, u64::from(b), device.on_gpu()) <= device.total_bytes as f64
+        })
+        .max()
+}
+
+fn method_fit(method: Method, devices: &[Device]) -> MethodFit {
+    let supported = || devices.iter().filter(|d| d.kind.supports(method));
+    let fits = supported().find_map(|d| Some((d, batch_on(method, d)?)));
+    let Some((device, batch)) = fits.or_else(|| {
+        let closest = supported().max_by_key(|d| d.total_bytes)?;
+        Some((closest, 1))
+    }) else {
         return MethodFit {
             method,
             verdict: Verdict::DoesNotFit,
             device: None,
             kind: None,
-            needs_gib: gib(training_bytes(method, batch, true)),
+            batch_size: 1,
+            needs_gib: gib(training_bytes(method, 1, true)),
             has_gib: 0.0,
             hours_per_million_tokens: None,
+            compute: None,
         };
     };
-    let hours = (device.kind == DeviceKind::Cpu)
-        .then(|| cpu_gflops.and_then(|g| training_hours_per_million(method, g)))
-        .flatten();
-    let verdict = match (fits.is_some(), hours) {
+    let timed = device
+        .gflops
+        .and_then(|(g, basis)| Some((training_hours_per_million(method, g)?, basis)));
+    let verdict = match (fits.is_some(), timed) {
         (false, _) => Verdict::DoesNotFit,
-        (true, Some(h)) if h > SLOW_TRAINING_HOURS_PER_MILLION => Verdict::Slow,
+        (true, Some((h, _))) if h > SLOW_TRAINING_HOURS_PER_MILLION => Verdict::Slow,
         (true, _) => Verdict::Ready,
     };
     MethodFit {
@@ -416,9 +482,11 @@ fn method_fit(
         verdict,
         device: Some(device.name.clone()),
         kind: Some(device.kind),
-        needs_gib: gib(needs(device)),
+        batch_size: batch,
+        needs_gib: gib(training_bytes(method, u64::from(batch), device.on_gpu())),
         has_gib: gib(device.total_bytes as f64),
-        hours_per_million_tokens: hours.map(round1),
+        hours_per_million_tokens: timed.map(|(h, _)| round3(h)),
+        compute: timed.map(|(_, basis)| basis),
     }
 }
 
@@ -492,30 +560,47 @@ fn best_of(methods: &[MethodFit]) -> (Verdict, String) {
     (best.verdict, fit_reason(best))
 }
 
-/// The reason a fit gives, e.g. `LoRA on the CPU fits (10.51 of 22.8 GB), ≈ 53 h per
-/// million training tokens`.
+/// The reason a fit gives, e.g. `LoRA on the CPU fits at batch 4 (10.51 of 22.8 GB), ≈ 53 h
+/// per million training tokens (from the measured f32 speed)`.
 pub fn fit_reason(m: &MethodFit) -> String {
     let Some(device) = &m.device else {
         return format!("{} needs a CUDA GPU or Apple Silicon", m.method.name());
     };
-    let place = if device == "CPU" {
-        "the CPU".to_owned()
-    } else {
-        format!("the {device}")
+    let time = match (m.hours_per_million_tokens, m.compute) {
+        (Some(h), Some(basis)) => format!(
+            ", ≈ {} h per million training tokens ({})",
+            show(h),
+            basis.phrase()
+        ),
+        _ if m.kind != Some(DeviceKind::Cpu) => {
+            ", time unknown (no published compute figure for this GPU)".to_owned()
+        }
+        _ => ", time unknown (no compute figure)".to_owned(),
     };
-    let time = m.hours_per_million_tokens.map_or(String::new(), |h| {
-        format!(", ≈ {} h per million training tokens", show(h))
-    });
     let fit = if m.verdict == Verdict::DoesNotFit {
-        "does not fit"
+        "does not fit".to_owned()
     } else {
-        "fits"
+        format!("fits at batch {}", m.batch_size)
     };
     format!(
-        "{} on {place} {fit} ({} of {} GB){time}",
+        "{} on the {device} {fit} ({} of {} GB){time}",
         m.method.name(),
         m.needs_gib,
         m.has_gib
+    )
+}
+
+/// The guide's rule for `phase` in words: `its rule of 12 GB available RAM and 15 GB free
+/// disk`.
+fn guide_rule(phase: Phase) -> String {
+    PHASE_RULES.iter().find(|r| r.phase == phase).map_or_else(
+        || "its rule".to_owned(),
+        |r| {
+            format!(
+                "its rule of {} GB available RAM and {} GB free disk",
+                r.min_ram_available_gb, r.min_disk_free_gb
+            )
+        },
     )
 }
 
@@ -536,8 +621,9 @@ fn disagreements(
                 (true, Verdict::Ready) | (false, Verdict::DoesNotFit) => None,
                 (false, _) if instead_of_full => None,
                 (true, v) => Some(format!(
-                    "The guide grants {} (its RAM rule); llmcap finds it {}: {}.",
+                    "The guide grants {} ({}); llmcap finds it {}: {}.",
                     phase.title(),
+                    guide_rule(*phase),
                     v.as_str(),
                     judged.why
                 )),

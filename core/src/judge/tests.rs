@@ -97,8 +97,16 @@ fn the_two_core_machine_is_told_what_full_precision_really_means() {
     );
     let lines = j.disagreements.join("\n");
     assert!(
-        lines.contains("The guide grants E2 (Fine-tuning - Full)"),
+        lines.contains(
+            "The guide grants E2 (Fine-tuning - Full) (its rule of 12 GB available RAM and 15 GB free disk)"
+        ),
         "{lines}"
+    );
+    // A guide report measured only f64: the hours say they are estimated from it.
+    assert!(
+        e2.why.contains("(estimated from the f64 benchmark)"),
+        "{}",
+        e2.why
     );
     assert!(
         lines.contains("chosen by RAM alone: this machine has no GPU"),
@@ -133,4 +141,63 @@ fn amd_gpus_do_not_count_for_qlora() {
     assert!(!DeviceKind::Rocm.supports(Method::Qlora));
     assert!(DeviceKind::Rocm.supports(Method::Lora));
     assert!(DeviceKind::Cpu.supports(Method::Qlora));
+}
+
+#[test]
+fn a_gpu_trains_at_its_published_peak_and_says_so() {
+    let j = judged(H200);
+    let lora = &j.methods[1];
+    // 4 × 3.82e9 × 1e6 FLOPs at 0.4 × 989.4 TFLOP/s: 38.6 s.
+    let hours = lora.hours_per_million_tokens.unwrap();
+    assert!((0.0105..0.0110).contains(&hours), "{hours}");
+    assert_eq!(lora.compute, Some(ComputeBasis::Table));
+    let why = fit_reason(lora);
+    assert!(
+        why.contains("(from the GPU's published 16-bit peak)"),
+        "{why}"
+    );
+    assert!(
+        why.starts_with("LoRA on the NVIDIA H200 fits at batch 4"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_gpu_without_a_compute_figure_ranks_after_one_with() {
+    let fit = |hours: Option<f64>| MethodFit {
+        method: Method::Lora,
+        verdict: Verdict::Ready,
+        device: Some("GPU".to_owned()),
+        kind: Some(DeviceKind::Cuda),
+        batch_size: 4,
+        needs_gib: 10.0,
+        has_gib: 24.0,
+        hours_per_million_tokens: hours,
+        compute: hours.map(|_| ComputeBasis::Table),
+    };
+    assert!(fit_order(&fit(Some(0.5))) < fit_order(&fit(None)));
+    assert!(fit_order(&fit(Some(0.1))) < fit_order(&fit(Some(0.5))));
+    let unknown = fit_reason(&fit(None));
+    assert!(
+        unknown.contains("time unknown (no published compute figure"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn the_batch_is_lowered_until_the_method_fits() {
+    let device = |total_bytes: f64| Device {
+        kind: DeviceKind::Cpu,
+        name: "CPU".to_owned(),
+        free_bytes: total_bytes as u64,
+        total_bytes: total_bytes as u64,
+        gflops: None,
+    };
+    // Room for full fine-tuning at one sequence a step only, where the guide's rule says 4.
+    let one = training_bytes(Method::Full, 1, false);
+    assert!(one / GIB >= 16.0);
+    assert_eq!(batch_on(Method::Full, &device(one + 1.0)), Some(1));
+    let four = training_bytes(Method::Full, 4, false);
+    assert_eq!(batch_on(Method::Full, &device(four)), Some(4));
+    assert_eq!(batch_on(Method::Full, &device(one - 1.0)), None);
 }

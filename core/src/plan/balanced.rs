@@ -288,13 +288,13 @@ fn e0_weights(workers: &[&Candidate<'_>]) -> (Vec<(f64, Basis)>, Vec<String>) {
 /// the CPU, then the fewest hours a million tokens), then most GPU memory, then available
 /// RAM, then GFLOP/s, then host name.
 fn e2_rank(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
-    let fit = |m: &Candidate<'_>| m.e2_fit.as_ref().map_or((3, true, 0.0), fit_order);
+    let fit = |m: &Candidate<'_>| m.e2_fit.as_ref().map_or((3, true, true, 0.0), fit_order);
     let (fa, fb) = (fit(a), fit(b));
     let gpu = |m: &Candidate<'_>| m.gpu_memory_gb.unwrap_or(0.0);
     let gflops = |m: &Candidate<'_>| m.gflops.unwrap_or(0.0);
-    (fa.0, fa.1)
-        .cmp(&(fb.0, fb.1))
-        .then_with(|| fa.2.total_cmp(&fb.2))
+    (fa.0, fa.1, fa.2)
+        .cmp(&(fb.0, fb.1, fb.2))
+        .then_with(|| fa.3.total_cmp(&fb.3))
         .then_with(|| gpu(b).total_cmp(&gpu(a)))
         .then_with(|| b.ram_available_gb().total_cmp(&a.ram_available_gb()))
         .then_with(|| gflops(b).total_cmp(&gflops(a)))
@@ -342,6 +342,11 @@ fn phase3(fleet: &Candidates<'_>, options: &PlanOptions) -> Vec<Assignment> {
     };
     let mut e2 = best.assign(experiment, false, tasks, reason);
     e2.method = best.e2_method();
+    if let Some(fit) = &best.e2_fit {
+        // The batch its method fits at, which may be below the best method's.
+        e2.batch_size = fit.batch_size;
+        e2.gradient_accumulation_steps = (options.target_batch_size / fit.batch_size).max(1);
+    }
     e2.estimated_seconds = options.train_tokens.and_then(|tokens| {
         let hours = best.e2_fit.as_ref()?.hours_per_million_tokens?;
         Some(round1(hours * 3600.0 * tokens as f64 / 1e6))

@@ -77,7 +77,7 @@ impl<'a> Candidate<'a> {
             gflops: machine.benchmark.effective_gflops().filter(|g| *g > 0.0),
             speed: generation_speed(machine, level.id),
             level: level.label,
-            e2_fit: e2_fit(report, rec.batch.batch_size),
+            e2_fit: e2_fit(report),
             gpu_memory_gb: guide_gpu_memory_gb(&machine.system),
             model: rec.ollama_model.map(shared_tag),
             batch_size: rec.batch.batch_size,
@@ -258,7 +258,7 @@ fn shared_tag(tag: String) -> Cow<'static, str> {
 
 /// The best method for the E2 the report grants: full precision (full fine-tuning or LoRA
 /// on the 16-bit model) when it grants `e2_full`, else QLoRA when it grants `e2_quantized`.
-fn e2_fit(report: &Report, batch: u32) -> Option<MethodFit> {
+fn e2_fit(report: &Report) -> Option<MethodFit> {
     let caps = &report.capabilities;
     let methods: &[Method] = if caps.e2_full {
         &[Method::Full, Method::Lora]
@@ -267,5 +267,5 @@ fn e2_fit(report: &Report, batch: u32) -> Option<MethodFit> {
     } else {
         return None;
     };
-    fine_tune_fit(&report.machine, batch, methods)
+    fine_tune_fit(&report.machine, methods)
 }

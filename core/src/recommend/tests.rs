@@ -34,28 +34,50 @@ fn tags_are_the_guides_and_ollamas_spelling() {
     assert_eq!(q3.ollama_tag, "phi3:3.8b-mini-4k-instruct-q3_K_M");
 }
 
+/// A machine whose CPU is fast at every level: the guide's benchmark in 2 ms.
+fn fast(ram_available_gb: f64) -> Machine {
+    machine(ram_available_gb, 50.0, Some(0.002), None)
+}
+
+/// GiB the assessment needs for `level` on the CPU at the default context.
+fn needs_gib(level: &str) -> f64 {
+    let bytes = judge::inference_bytes(level, Settings::default().context_tokens, false).unwrap();
+    bytes as f64 / (1u64 << 30) as f64
+}
+
 #[test]
-fn best_level_that_fits_available_memory() {
-    let table = [
-        (22.2, Some("fp16")),
-        (12.0, Some("fp16")),
-        (11.99, Some("q8")),
-        (6.0, Some("q8")),
-        (5.9, Some("q4")),
-        (3.0, Some("q4")),
-        (2.5, Some("q3")),
-        (2.0, Some("q3")),
-        (1.99, None),
-    ];
-    for (ram, want) in table {
-        let got = rec(&machine(ram, 50.0, Some(1.0), None));
+fn the_level_is_the_most_precise_that_fits_by_the_assessments_memory_model() {
+    for (i, level) in QUANT_LEVELS.iter().enumerate() {
+        let needs = needs_gib(level.id);
+        let fits = rec(&fast(needs + 0.01));
+        let level_of = |r: &Recommendations| r.quantization.as_ref().map(|q| q.level.clone());
+        assert_eq!(level_of(&fits).as_deref(), Some(level.id), "{needs} GiB");
+        let below = rec(&fast(needs - 0.02));
+        let next = QUANT_LEVELS.get(i + 1).map(|l| l.id);
+        assert_eq!(level_of(&below).as_deref(), next, "{needs} GiB");
+        assert_eq!(below.ollama_model.is_some(), next.is_some());
+        let q = fits.quantization.unwrap();
         assert_eq!(
-            got.quantization.as_ref().map(|q| q.level.as_str()),
-            want,
-            "{ram} GB"
+            (q.device.as_str(), q.memory_basis.as_str()),
+            ("CPU", "available RAM")
         );
-        assert_eq!(got.ollama_model.is_some(), want.is_some());
     }
+}
+
+#[test]
+fn a_cpu_too_slow_for_fp16_is_not_told_to_pull_it() {
+    // The guide's benchmark in 16 s, about this 2-core build machine's bandwidth: FP16 fits
+    // in 22 GB but runs below the slow line.
+    let m = machine(22.2, 50.0, Some(16.0), None);
+    let (fp16, _) =
+        crate::speed::fleet::device_speed(&m, crate::speed::fleet::On::Cpu, "fp16").unwrap();
+    assert!(fp16 < judge::table::SLOW_GENERATION_TOK_S, "{fp16}");
+    let got = rec(&m);
+    let level = got.quantization.as_ref().unwrap().level.as_str();
+    assert_eq!(level, "q8");
+    assert_eq!(Some(level), judge::inference_fit(&m, 4096).map(|f| f.level));
+    let pulls: Vec<&String> = got.install.iter().flat_map(|o| &o.commands).collect();
+    assert!(pulls.iter().all(|c| !c.contains("fp16")), "{pulls:?}");
 }
 
 #[test]
@@ -71,6 +93,39 @@ fn a_big_gpu_lifts_the_level_and_the_batch() {
     assert_eq!(got.batch.batch_size, 4);
     assert_eq!(got.install[0].runtime, "llama.cpp");
     assert!(got.install[0].commands[0].contains("GGML_CUDA=on"));
+    let tuning = got.fine_tuning.unwrap();
+    assert_eq!(
+        (tuning.method, tuning.device.as_str()),
+        (Method::Lora, "NVIDIA Test")
+    );
+    assert_eq!(tuning.commands[0], "pip install torch");
+}
+
+#[test]
+fn fine_tuning_names_the_method_its_device_and_what_to_install() {
+    // 8 GB of RAM: LoRA's 16-bit base does not fit, QLoRA does, on the CPU.
+    let got = rec(&fast(8.0));
+    let tuning = got.fine_tuning.unwrap();
+    assert_eq!(
+        (tuning.method, tuning.device.as_str()),
+        (Method::Qlora, "CPU")
+    );
+    assert_eq!(
+        tuning.commands,
+        [
+            "pip install torch --index-url https://download.pytorch.org/whl/cpu",
+            "pip install transformers peft trl bitsandbytes"
+        ]
+    );
+    assert!(
+        tuning.why.starts_with("QLoRA on the CPU fits at batch 2"),
+        "{}",
+        tuning.why
+    );
+    // Too little memory for any method: no fine-tuning, and the guide's batch rule.
+    let none = rec(&fast(1.0));
+    assert_eq!(none.fine_tuning, None);
+    assert_eq!(none.batch.batch_size, 1);
 }
 
 #[test]
@@ -113,7 +168,13 @@ fn apple_silicon_gets_mlx_first() {
             .any(|c| c.contains("mlx-community/Phi-3-mini-4k-instruct-4bit"))
     );
     assert!(got.install[1].commands[0].starts_with("brew install ollama"));
-    let tiny = rec(&machine(2.0, 50.0, Some(1.0), Some(GpuType::AppleSilicon)));
+    // Room for 3-bit only.
+    let tiny = rec(&machine(
+        needs_gib("q3") + 0.01,
+        50.0,
+        Some(1.0),
+        Some(GpuType::AppleSilicon),
+    ));
     assert!(
         tiny.install[0]
             .commands
@@ -126,7 +187,7 @@ fn apple_silicon_gets_mlx_first() {
 
 #[test]
 fn ollama_commands_skip_what_is_already_there() {
-    let mut m = machine(4.0, 50.0, Some(1.0), None);
+    let mut m = fast(needs_gib("q4") + 0.01);
     m.ollama = Some(Ollama {
         installed: true,
         models: vec!["phi3:3.8b-mini-4k-instruct-q4_0".into()],

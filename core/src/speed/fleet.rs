@@ -11,7 +11,7 @@ use super::table::{
     self, ESTIMATED_GB_S_PER_F64_GFLOPS, ESTIMATED_GB_S_PER_GUIDE_GFLOPS, LEVEL_TYPES,
     REPORT_CONTEXT_TOKENS,
 };
-use super::{cpu_device, gpu_bandwidth, gpu_device, predict, round3};
+use super::{gpu_bandwidth, predict, round3};
 use crate::report::Machine;
 
 /// Where a machine's speed comes from, most trusted first.
@@ -91,20 +91,6 @@ fn fastest(devices: &[DeviceSpeed], level: &str, basis: Basis) -> Option<Machine
         .max_by(|a, b| a.tok_s.total_cmp(&b.tok_s))
 }
 
-/// The machine's device rows and their basis: its `performance` section's when it has one
-/// with a speed in it (`Predicted`), else rows estimated from its other facts.
-pub fn device_rows(machine: &Machine) -> (Vec<DeviceSpeed>, Basis) {
-    let known = |p: &&Performance| {
-        p.devices
-            .iter()
-            .any(|d| d.speeds.iter().any(|s| s.generation_tok_s.is_some()))
-    };
-    match machine.performance.as_ref().filter(known) {
-        Some(section) => (section.devices.clone(), Basis::Predicted),
-        None => (estimated_devices(machine), Basis::Estimated),
-    }
-}
-
 /// What a report without a `performance` section says of its devices: the CPU's bandwidth
 /// estimated from its f64 GFLOP/s, and each GPU's name and the memory a model may use.
 fn estimated_inputs(machine: &Machine) -> (Option<f64>, Vec<(&str, Option<u64>)>) {
@@ -134,8 +120,11 @@ fn estimated_inputs(machine: &Machine) -> (Option<f64>, Vec<(&str, Option<u64>)>
     (cpu_bandwidth, gpus)
 }
 
-/// Device rows built from a report without a `performance` section.
+/// Device rows built from a report without a `performance` section: what
+/// [`estimated_speed`] and [`device_speed`] must agree with.
+#[cfg(test)]
 fn estimated_devices(machine: &Machine) -> Vec<DeviceSpeed> {
+    use super::{cpu_device, gpu_device};
     let (cpu_bandwidth, gpus) = estimated_inputs(machine);
     let mut devices = vec![cpu_device(cpu_bandwidth, None, REPORT_CONTEXT_TOKENS)];
     devices.extend(gpus.into_iter().map(|(name, memory)| {
@@ -151,29 +140,103 @@ fn estimated_devices(machine: &Machine) -> Vec<DeviceSpeed> {
     devices
 }
 
+/// One of a machine's devices, as [`device_speed`] is asked of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On<'a> {
+    /// The CPU.
+    Cpu,
+    /// A GPU by its product name; `unified` for Apple Silicon's, whose row may carry the
+    /// chip's name rather than the GPU's.
+    Gpu {
+        /// Product name.
+        name: &'a str,
+        /// Shares system RAM.
+        unified: bool,
+    },
+}
+
+impl On<'_> {
+    fn is_row(&self, row: &DeviceSpeed) -> bool {
+        match *self {
+            On::Cpu => row.kind == "cpu",
+            On::Gpu { name, unified } => row.name == name || (unified && row.kind == "gpu"),
+        }
+    }
+}
+
+/// Phi-3-mini's generation speed at `level` on one device, and its basis: the report's
+/// `performance` row when the section holds speeds, else estimated from its other facts.
+/// Computed for that device and level alone, as [`estimated_speed`] is.
+pub fn device_speed(machine: &Machine, on: On<'_>, level: &str) -> Option<(f64, Basis)> {
+    let has_speeds = |p: &&Performance| {
+        p.devices
+            .iter()
+            .any(|d| d.speeds.iter().any(|s| s.generation_tok_s.is_some()))
+    };
+    let Some(section) = machine.performance.as_ref().filter(has_speeds) else {
+        let gguf = level_type(level)?;
+        let (cpu_bandwidth, gpus) = estimated_inputs(machine);
+        let tok_s = match on {
+            On::Cpu => estimated_cpu(gguf, cpu_bandwidth),
+            On::Gpu { name, .. } => {
+                let (_, memory) = gpus.into_iter().find(|(n, _)| *n == name)?;
+                estimated_gpu(gguf, name, memory, cpu_bandwidth)
+            }
+        };
+        return tok_s.map(|t| (t, Basis::Estimated));
+    };
+    let row = section.devices.iter().find(|r| on.is_row(r))?;
+    let speed = row.speeds.iter().find(|s| s.level == level)?;
+    let tok_s = speed
+        .generation_tok_s
+        .filter(|t| t.is_finite() && *t > 0.0)?;
+    let basis = match speed.source {
+        Some(Source::Measured) => Basis::Measured,
+        _ => Basis::Predicted,
+    };
+    Some((tok_s, basis))
+}
+
+/// The GGUF type Ollama's tag of `level` has.
+fn level_type(level: &str) -> Option<table::GgufType> {
+    let (_, types) = LEVEL_TYPES.iter().find(|(id, _)| *id == level)?;
+    types.first().copied()
+}
+
+/// The CPU's estimated speed for a report without a `performance` section.
+fn estimated_cpu(gguf: table::GgufType, cpu_bandwidth: Option<f64>) -> Option<f64> {
+    let tok_s = predict::cpu_generation(gguf, cpu_bandwidth?, REPORT_CONTEXT_TOKENS)?;
+    Some(round3(tok_s)).filter(|t| t.is_finite() && *t > 0.0)
+}
+
+/// A GPU's estimated speed, from its product table and `memory` bytes.
+fn estimated_gpu(
+    gguf: table::GgufType,
+    name: &str,
+    memory: Option<u64>,
+    cpu_bandwidth: Option<f64>,
+) -> Option<f64> {
+    let ((bandwidth_gb_s, _), memory_bytes) = gpu_bandwidth(name, None).0.zip(memory)?;
+    let facts = predict::GpuFacts {
+        bandwidth_gb_s,
+        memory_bytes,
+    };
+    let generation = predict::gpu_generation(gguf, facts, cpu_bandwidth, REPORT_CONTEXT_TOKENS)?;
+    Some(round3(generation.tokens_per_second)).filter(|t| t.is_finite() && *t > 0.0)
+}
+
 /// What [`fastest`] finds in [`estimated_devices`] at `level`, computed for that level's
 /// GGUF type alone: the planner asks it of every report, and building every device's row
 /// at every level for it made planning 100,000 reports a fifth slower.
 fn estimated_speed(machine: &Machine, level: &str) -> Option<MachineSpeed> {
-    let (_, types) = LEVEL_TYPES.iter().find(|(id, _)| *id == level)?;
-    let gguf = *types.first()?;
+    let gguf = level_type(level)?;
     let (cpu_bandwidth, gpus) = estimated_inputs(machine);
-    let context = REPORT_CONTEXT_TOKENS;
-    let cpu = cpu_bandwidth
-        .and_then(|bw| predict::cpu_generation(gguf, bw, context))
-        .map(|t| (round3(t), "CPU"));
+    let cpu = estimated_cpu(gguf, cpu_bandwidth).map(|t| (t, "CPU"));
     let gpus = gpus.into_iter().filter_map(|(name, memory)| {
-        let ((bandwidth_gb_s, _), memory_bytes) = gpu_bandwidth(name, None).0.zip(memory)?;
-        let facts = predict::GpuFacts {
-            bandwidth_gb_s,
-            memory_bytes,
-        };
-        let generation = predict::gpu_generation(gguf, facts, cpu_bandwidth, context)?;
-        Some((round3(generation.tokens_per_second), name))
+        Some((estimated_gpu(gguf, name, memory, cpu_bandwidth)?, name))
     });
     cpu.into_iter()
         .chain(gpus)
-        .filter(|(t, _)| t.is_finite() && *t > 0.0)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(tok_s, name)| MachineSpeed {
             tok_s,

@@ -1,9 +1,11 @@
 //! GPU memory bandwidth: the peak from NVML's bus width and memory clock, and a table of
 //! published figures keyed by product name for when only the name is known (`nvidia-smi`,
-//! `rocm-smi`, Apple's chip name).
+//! `rocm-smi`, Apple's chip name). For the parts people fine-tune on, the table also holds
+//! the dense 16-bit tensor peak that the assessment's training time uses.
 //!
 //! The table's figures are the vendors' published specifications (NVIDIA's, AMD's and
-//! Apple's product pages and data sheets), not measured here.
+//! Apple's product pages and data sheets, dense figures where a sheet gives both dense and
+//! sparse), not measured here.
 
 /// A GPU product's published memory figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -16,6 +18,20 @@ pub struct GpuSpec {
     pub bandwidth_gb_s: f64,
     /// GPU cores (Apple Silicon): the fewest and the most sold under the name.
     pub gpu_cores: Option<(u32, u32)>,
+    /// Peak dense 16-bit tensor throughput (BF16, or FP16 where the part has no BF16, with
+    /// FP32 accumulation, without sparsity), TFLOP/s: what mixed-precision training runs
+    /// at. Only for parts whose data sheet states it plainly.
+    pub bf16_tflops: Option<f64>,
+}
+
+impl GpuSpec {
+    /// The row with its dense 16-bit tensor peak.
+    const fn tflops(self, bf16_tflops: f64) -> GpuSpec {
+        GpuSpec {
+            bf16_tflops: Some(bf16_tflops),
+            ..self
+        }
+    }
 }
 
 const fn gpu(words: &'static str, bandwidth_gb_s: f64) -> GpuSpec {
@@ -23,6 +39,7 @@ const fn gpu(words: &'static str, bandwidth_gb_s: f64) -> GpuSpec {
         words,
         bandwidth_gb_s,
         gpu_cores: None,
+        bf16_tflops: None,
     }
 }
 
@@ -31,6 +48,7 @@ const fn apple(words: &'static str, bandwidth_gb_s: f64, cores: (u32, u32)) -> G
         words,
         bandwidth_gb_s,
         gpu_cores: Some(cores),
+        bf16_tflops: None,
     }
 }
 
@@ -41,35 +59,35 @@ const fn apple(words: &'static str, bandwidth_gb_s: f64, cores: (u32, u32)) -> G
 /// configurations under one name (M3 Max, M4 Max), the row has the lower figure.
 pub const GPU_SPECS: &[GpuSpec] = &[
     // NVIDIA data centre.
-    gpu("b200", 8000.0),
-    gpu("h200", 4800.0),
-    gpu("gh200", 4000.0),
-    gpu("h100", 3350.0),
-    gpu("h100 hbm3", 3350.0),
-    gpu("h100 sxm", 3350.0),
-    gpu("h100 sxm5", 3350.0),
-    gpu("h100 pcie", 2000.0),
-    gpu("h100 nvl", 3900.0),
-    gpu("a100", 1555.0),
-    gpu("a100 80gb", 2039.0),
-    gpu("a100 80gb pcie", 1935.0),
-    gpu("a100 pcie", 1555.0),
-    gpu("a30", 933.0),
-    gpu("a40", 696.0),
-    gpu("a10", 600.0),
+    gpu("b200", 8000.0).tflops(2250.0),
+    gpu("h200", 4800.0).tflops(989.4),
+    gpu("gh200", 4000.0).tflops(989.4),
+    gpu("h100", 3350.0).tflops(989.4),
+    gpu("h100 hbm3", 3350.0).tflops(989.4),
+    gpu("h100 sxm", 3350.0).tflops(989.4),
+    gpu("h100 sxm5", 3350.0).tflops(989.4),
+    gpu("h100 pcie", 2000.0).tflops(756.5),
+    gpu("h100 nvl", 3900.0).tflops(835.5),
+    gpu("a100", 1555.0).tflops(312.0),
+    gpu("a100 80gb", 2039.0).tflops(312.0),
+    gpu("a100 80gb pcie", 1935.0).tflops(312.0),
+    gpu("a100 pcie", 1555.0).tflops(312.0),
+    gpu("a30", 933.0).tflops(165.0),
+    gpu("a40", 696.0).tflops(149.7),
+    gpu("a10", 600.0).tflops(125.0),
     gpu("a10g", 600.0),
-    gpu("l40s", 864.0),
-    gpu("l40", 864.0),
-    gpu("l4", 300.0),
-    gpu("t4", 320.0),
-    gpu("v100", 900.0),
-    gpu("v100s", 1134.0),
+    gpu("l40s", 864.0).tflops(362.05),
+    gpu("l40", 864.0).tflops(181.05),
+    gpu("l4", 300.0).tflops(121.0),
+    gpu("t4", 320.0).tflops(65.0),
+    gpu("v100", 900.0).tflops(125.0),
+    gpu("v100s", 1134.0).tflops(130.0),
     gpu("p100", 732.0),
     gpu("p40", 347.0),
     gpu("gb10", 273.0),
     // NVIDIA workstation.
-    gpu("rtx 6000 ada", 960.0),
-    gpu("rtx a6000", 768.0),
+    gpu("rtx 6000 ada", 960.0).tflops(364.2),
+    gpu("rtx a6000", 768.0).tflops(154.8),
     gpu("rtx a5000", 768.0),
     gpu("rtx a4000", 448.0),
     gpu("quadro rtx 8000", 672.0),
@@ -93,7 +111,7 @@ pub const GPU_SPECS: &[GpuSpec] = &[
     gpu("rtx 3080", 760.0),
     gpu("rtx 3080 ti", 912.0),
     gpu("rtx 3080 laptop", 448.0),
-    gpu("rtx 3090", 936.0),
+    gpu("rtx 3090", 936.0).tflops(71.0),
     gpu("rtx 3090 ti", 1008.0),
     // RTX 40.
     gpu("rtx 4060", 272.0),
@@ -107,7 +125,7 @@ pub const GPU_SPECS: &[GpuSpec] = &[
     gpu("rtx 4080", 717.0),
     gpu("rtx 4080 super", 736.0),
     gpu("rtx 4080 laptop", 432.0),
-    gpu("rtx 4090", 1008.0),
+    gpu("rtx 4090", 1008.0).tflops(165.2),
     gpu("rtx 4090 laptop", 576.0),
     // RTX 50.
     gpu("rtx 5060", 448.0),
@@ -117,12 +135,12 @@ pub const GPU_SPECS: &[GpuSpec] = &[
     gpu("rtx 5080", 960.0),
     gpu("rtx 5090", 1792.0),
     // AMD Instinct and Radeon.
-    gpu("mi325x", 6000.0),
-    gpu("mi300x", 5300.0),
+    gpu("mi325x", 6000.0).tflops(1307.4),
+    gpu("mi300x", 5300.0).tflops(1307.4),
     gpu("mi300a", 5300.0),
-    gpu("mi250x", 3277.0),
+    gpu("mi250x", 3277.0).tflops(383.0),
     gpu("mi250", 3277.0),
-    gpu("mi210", 1638.0),
+    gpu("mi210", 1638.0).tflops(181.0),
     gpu("mi100", 1229.0),
     gpu("radeon pro w7900", 864.0),
     gpu("rx 9070", 645.0),
