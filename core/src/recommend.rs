@@ -647,8 +647,9 @@ fn decision_branch(ram_gb: f64) -> DecisionBranch {
 pub fn summary(rec: &Recommendations) -> String {
     match (&rec.quantization, rec.install.first()) {
         (Some(q), Some(first)) => format!(
-            "Phi-3-mini {} ({} GB of {} available) via {}",
+            "Phi-3-mini {} on the {} ({} GB of {}) via {}",
             q.label,
+            q.device,
             show_number(q.memory_gb),
             q.memory_basis,
             first.runtime

@@ -87,7 +87,18 @@ struct WireMachine {
     ram_available_gb: f64,
     gpu_memory_gb: Option<f64>,
     gflops: Option<f64>,
+    generation: Option<WireGeneration>,
     tool: Option<WireTool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WireGeneration {
+    tok_s: f64,
+    level: String,
+    device: String,
+    basis: String,
 }
 
 #[derive(Debug, Deserialize)]

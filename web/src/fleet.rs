@@ -1,6 +1,9 @@
 //! The page's fleet: one [`MachineView`] per machine the plan uses, with what-if overrides
 //! applied and the verdict recomputed by `llmcap_core::classify`, and how the table sorts them.
 
+use llmcap_core::judge::{Verdict, judge};
+use llmcap_core::plan::Generation;
+use llmcap_core::recommend::{Settings, recommend};
 use llmcap_core::report::{Capabilities, EmbeddingStatus};
 use llmcap_core::{Overrides, Phase, Report, classify};
 use std::cmp::Ordering;
@@ -32,6 +35,10 @@ pub struct MachineView {
     pub overrides: Overrides,
     /// The guide's tier (1-3) as the plan assigned it; `None` when excluded.
     pub tier: Option<u8>,
+    /// Phi-3-mini's generation speed the plan shares E0 by.
+    pub generation: Option<Generation>,
+    /// What the plan gives it, one entry per assignment, e.g. `2: e0_e1_subset 62 %`.
+    pub work: Vec<String>,
 }
 
 impl MachineView {
@@ -76,6 +83,25 @@ impl MachineView {
         }
     }
 
+    /// Phi-3-mini's generation speed, tokens a second.
+    pub fn tok_s(&self) -> Option<f64> {
+        self.generation.as_ref().map(|g| g.tok_s)
+    }
+
+    /// llmcap's own verdict on each phase, by [`Phase::ALL`]: computed when a row is drawn,
+    /// so a large fleet pays only for the rows on screen.
+    pub fn judged(&self) -> Vec<Verdict> {
+        let machine = &self.report.machine;
+        let settings = Settings::default();
+        let rec = recommend(machine, &settings);
+        let grants = Phase::ALL.map(|p| self.report.capabilities.grants(p));
+        judge(machine, &rec, grants, settings.context_tokens)
+            .phases
+            .iter()
+            .map(|p| p.verdict)
+            .collect()
+    }
+
     /// The embedding test's outcome, when the report has one.
     pub fn embedding(&self) -> Option<EmbeddingStatus> {
         self.report.machine.embedding.as_ref().map(|e| e.status)
@@ -110,20 +136,12 @@ pub enum SortKey {
     Host,
     /// Tier.
     Tier,
-    /// Total RAM.
-    RamTotal,
     /// Available RAM.
     RamAvailable,
-    /// Free disk.
-    DiskFree,
-    /// CPU cores.
-    Cores,
     /// Largest GPU memory.
     Vram,
-    /// GFLOP/s.
-    Gflops,
-    /// Embedding test outcome.
-    Embedding,
+    /// Phi-3-mini generation speed.
+    Speed,
     /// One of the guide's four verdicts.
     Verdict(Phase),
 }
@@ -155,16 +173,6 @@ impl Sort {
     }
 }
 
-fn embedding_rank(status: Option<EmbeddingStatus>) -> u8 {
-    match status {
-        Some(EmbeddingStatus::Success) => 4,
-        Some(EmbeddingStatus::Skip) => 2,
-        Some(EmbeddingStatus::Timeout) => 1,
-        Some(EmbeddingStatus::Fail) => 0,
-        None => 3,
-    }
-}
-
 fn by_number(a: Option<f64>, b: Option<f64>) -> Ordering {
     a.unwrap_or(f64::NEG_INFINITY)
         .total_cmp(&b.unwrap_or(f64::NEG_INFINITY))
@@ -176,13 +184,9 @@ fn compare(key: SortKey, a: &MachineView, b: &MachineView) -> Ordering {
     match key {
         SortKey::Host => a.host().cmp(b.host()),
         SortKey::Tier => a.tier.cmp(&b.tier),
-        SortKey::RamTotal => sa.ram_gb.total_cmp(&sb.ram_gb),
         SortKey::RamAvailable => sa.ram_available_gb.total_cmp(&sb.ram_available_gb),
-        SortKey::DiskFree => sa.disk_free_gb.total_cmp(&sb.disk_free_gb),
-        SortKey::Cores => sa.cores().cmp(&sb.cores()),
         SortKey::Vram => by_number(sa.largest_vram_gb(), sb.largest_vram_gb()),
-        SortKey::Gflops => by_number(a.gflops().map(|g| g.0), b.gflops().map(|g| g.0)),
-        SortKey::Embedding => embedding_rank(a.embedding()).cmp(&embedding_rank(b.embedding())),
+        SortKey::Speed => by_number(a.tok_s(), b.tok_s()),
         SortKey::Verdict(p) => a.verdict().grants(p).cmp(&b.verdict().grants(p)),
     }
 }

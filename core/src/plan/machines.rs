@@ -2,7 +2,9 @@
 //! and training settings, computed once.
 
 use super::EMBEDDING_MODEL;
-use super::output::{Assignment, Excluded, Experiment, PlannedMachine, TierEntry, Tiers};
+use super::output::{
+    Assignment, Excluded, Experiment, Generation, PlannedMachine, TierEntry, Tiers,
+};
 use super::tiers::{Tier, TierRule, guide_gpu_memory_gb, tier_rule};
 use crate::judge::{Method, MethodFit, fine_tune_fit};
 use crate::num::round2;
@@ -197,6 +199,12 @@ impl<'a> Candidates<'a> {
                 ram_available_gb: m.ram_available_gb(),
                 gpu_memory_gb: m.gpu_memory_gb.map(round2),
                 gflops: m.gflops.map(round2),
+                generation: m.speed.as_ref().map(|s| Generation {
+                    tok_s: s.tok_s,
+                    level: m.level,
+                    device: s.device.clone(),
+                    basis: s.basis.as_str(),
+                }),
                 tool: m.tool.clone(),
             })
             .collect()

@@ -71,8 +71,8 @@ mod versions;
 
 pub use files::{ReportFile, inputs, read_files};
 pub use output::{
-    Assignment, ConfigRange, Duplicate, Excluded, Experiment, PhaseSpan, Plan, PlannedMachine,
-    Rejected, Replaced, TierEntry, Tiers, Timeline,
+    Assignment, ConfigRange, Duplicate, Excluded, Experiment, Generation, PhaseSpan, Plan,
+    PlannedMachine, Rejected, Replaced, TierEntry, Tiers, Timeline,
 };
 pub use render::{duration, plan_json, render_text};
 pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};

@@ -254,9 +254,25 @@ pub struct PlannedMachine {
     pub gpu_memory_gb: Option<f64>,
     /// Measured GFLOP/s, or the estimate from the guide's `matrix_mult_time`, 2 decimals.
     pub gflops: Option<f64>,
+    /// Phi-3-mini's generation speed that the balanced plan shares E0 by; `null` when
+    /// nothing in the report gives one.
+    pub generation: Option<Generation>,
     /// The program that wrote the report (`name`, `version`, `target`), so the plan shows
     /// which machines ran an older llmcap; `null` for the guide's script.
     pub tool: Option<Tool>,
+}
+
+/// A machine's Phi-3-mini generation speed, as the planner reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Generation {
+    /// Tokens a second.
+    pub tok_s: f64,
+    /// The level it runs, the guide's name (`8-bit`).
+    pub level: &'static str,
+    /// The device: `CPU`, a GPU's name, or `Ollama` for a measurement.
+    pub device: String,
+    /// `measured`, `predicted` or `estimated`.
+    pub basis: &'static str,
 }
 
 /// A valid report whose machine gets no work.

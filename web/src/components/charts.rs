@@ -1,4 +1,5 @@
-//! The plan section's charts: RAM and GFLOP/s per machine, and the E0 shares.
+//! The plan section's charts: RAM and Phi-3-mini generation speed per machine, and the E0
+//! shares.
 
 use crate::components::bar_chart::{Bar, BarChart};
 use crate::fleet::Fleet;
@@ -48,14 +49,15 @@ pub fn Charts(props: &ChartsProps) -> Html {
             })
             .collect(),
     );
-    let gflops = largest_first(
+    let speeds = largest_first(
         rows.iter()
             .filter_map(|r| {
-                r.gflops().map(|(g, estimated)| Bar {
+                let g = r.generation.as_ref()?;
+                Some(Bar {
                     label: r.host().to_owned(),
-                    value: g,
+                    value: g.tok_s,
                     part: None,
-                    text: format!("{}{}", if estimated { "≈ " } else { "" }, rate(g)),
+                    text: format!("{} ({}, {})", rate(g.tok_s), g.level, g.basis),
                 })
             })
             .collect(),
@@ -77,7 +79,7 @@ pub fn Charts(props: &ChartsProps) -> Html {
         <div class="charts">
             <BarChart id="chart-ram" title="RAM per machine (GB)" bars={ram}
                 part_legend={Some(AttrValue::from("available"))} whole_legend={Some(AttrValue::from("total"))} />
-            <BarChart id="chart-gflops" title="Compute per machine (GFLOP/s)" bars={gflops} />
+            <BarChart id="chart-speed" title="Phi-3-mini generation per machine (tok/s), what E0 is shared by" bars={speeds} />
             if shares.is_empty() {
                 <figure class="chart" id="chart-shares">
                     <figcaption>{"E0 shares"}</figcaption>

@@ -7,6 +7,7 @@ use crate::fleet::{Fleet, MachineView, Sort, SortKey};
 use crate::format::{gb, rate};
 use crate::shared::Shared;
 use llmcap_core::Phase;
+use llmcap_core::report::show_number;
 use yew::prelude::*;
 
 const PAGE: usize = 50;
@@ -30,17 +31,13 @@ pub struct FleetTableProps {
 const COLUMNS: &[(SortKey, &str)] = &[
     (SortKey::Host, "Host"),
     (SortKey::Tier, "Tier"),
-    (SortKey::RamTotal, "RAM total"),
-    (SortKey::RamAvailable, "RAM available"),
-    (SortKey::DiskFree, "Free disk"),
-    (SortKey::Cores, "Cores"),
+    (SortKey::RamAvailable, "RAM available / total"),
     (SortKey::Vram, "GPU(s) and VRAM"),
-    (SortKey::Gflops, "GFLOP/s"),
-    (SortKey::Embedding, "Embedding test"),
-    (SortKey::Verdict(Phase::Prerequisites), "Prerequisites"),
+    (SortKey::Speed, "Phi-3-mini"),
+    (SortKey::Verdict(Phase::Prerequisites), "P1-P3"),
     (SortKey::Verdict(Phase::E0E1), "E0-E1"),
     (SortKey::Verdict(Phase::E2Full), "E2 full"),
-    (SortKey::Verdict(Phase::E2Quantized), "E2 quantized"),
+    (SortKey::Verdict(Phase::E2Quantized), "E2 quant."),
 ];
 
 fn header(key: SortKey, label: &'static str, sort: Sort, on_sort: &Callback<SortKey>) -> Html {
@@ -64,14 +61,15 @@ fn row(r: &MachineView, selected: bool, on_select: &Callback<Option<String>>) ->
         let host = host.clone();
         on_select.reform(move |_: MouseEvent| (!selected).then(|| host.clone()))
     };
-    let gflops = match r.gflops() {
-        Some((g, false)) => html! { {rate(g)} },
-        Some((g, true)) => {
-            html! { <span title="estimated from the guide's benchmark time">{format!("≈ {}", rate(g))}</span> }
-        }
+    let speed = match &r.generation {
+        Some(g) => html! {
+            <span title={format!("{} on the {}, {}", g.level, g.device, g.basis)}>
+                {format!("{} tok/s", rate(g.tok_s))}<br /><small>{format!("{}, {}", g.level, g.basis)}</small>
+            </span>
+        },
         None => html! { {"—"} },
     };
-    let embedding = r.embedding().map_or("not run", |s| s.as_str());
+    let judged = r.judged();
     html! {
         <tr key={host.clone()} class={classes!(selected.then_some("selected"), (!r.overrides.is_empty()).then_some("what-if"))} data-host={host.clone()}>
             <th scope="row">
@@ -79,14 +77,16 @@ fn row(r: &MachineView, selected: bool, on_select: &Callback<Option<String>>) ->
                 if !r.overrides.is_empty() { <span class="tag">{"what-if"}</span> }
             </th>
             <td class={classes!("tier", r.tier_label().replace(' ', "-"))}>{r.tier_label()}</td>
-            <td class="num">{gb(system.ram_gb)}</td>
-            <td class="num">{gb(system.ram_available_gb)}</td>
-            <td class="num">{gb(system.disk_free_gb)}</td>
-            <td class="num">{system.cores()}</td>
+            <td class="num">{format!("{} / {}", show_number(system.ram_available_gb), gb(system.ram_gb))}</td>
             <td class="gpu">{r.gpu_summary()}</td>
-            <td class="num">{gflops}</td>
-            <td class={classes!("embedding", embedding.replace(' ', "-"))}>{embedding}</td>
-            { for Phase::ALL.iter().map(|v| html! { <td data-verdict={v.key()}><Verdict pass={r.verdict().grants(*v)} /></td> }) }
+            <td class="num speed">{speed}</td>
+            { for Phase::ALL.iter().zip(&judged).map(|(v, j)| html! {
+                <td data-verdict={v.key()}>
+                    <Verdict pass={r.verdict().grants(*v)} />
+                    <span class={classes!("judged", j.as_str().replace(' ', "-"))} title="llmcap's own assessment">{j.as_str()}</span>
+                </td>
+            }) }
+            <td class="work">{ for r.work.iter().map(|w| html! { <span class="assignment">{w}</span> }) }</td>
         </tr>
     }
 }
@@ -104,10 +104,10 @@ pub fn FleetTable(props: &FleetTableProps) -> Html {
     html! {
         <section class="fleet" aria-labelledby="fleet-heading">
             <h2 id="fleet-heading">{format!("2. Fleet: {} machine(s)", rows.len())}</h2>
-            <p class="hint">{"Sort by any column; open a machine for its checks, recommendations and what-if."}</p>
+            <p class="hint">{"Each phase shows the guide's verdict, then llmcap's own (ready, slow, does not fit). Sort by any column; open a machine for its checks, speeds, recommendations and what-if."}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Fleet table, scrolls sideways">
                 <table id="fleet-table">
-                    <thead><tr>{ for COLUMNS.iter().map(|(k, l)| header(*k, l, props.sort, &props.on_sort)) }</tr></thead>
+                    <thead><tr>{ for COLUMNS.iter().map(|(k, l)| header(*k, l, props.sort, &props.on_sort)) }<th scope="col">{"Plan"}</th></tr></thead>
                     <tbody>
                         { for rows.iter().skip(shown * PAGE).take(PAGE).map(|r| row(r, props.selected.as_deref() == Some(r.host()), &props.on_select)) }
                     </tbody>

@@ -57,6 +57,7 @@ impl AppState {
         plan: &Plan,
         planned: &Planned,
     ) -> (Vec<MachineView>, BTreeMap<u64, String>) {
+        let mut work = work_by_host(plan);
         let rows = plan
             .machines
             .iter()
@@ -74,6 +75,8 @@ impl AppState {
                         .copied()
                         .unwrap_or_default(),
                     tier: machine.tier,
+                    generation: machine.generation.clone(),
+                    work: work.remove(machine.hostname.as_str()).unwrap_or_default(),
                 }
             })
             .collect();
@@ -97,6 +100,21 @@ impl AppState {
             .collect();
         (rows, set_aside)
     }
+}
+
+/// Each host's assignments, in phase order: `2: e0_e1_subset 62 %` (with no-break spaces).
+fn work_by_host(plan: &Plan) -> BTreeMap<&str, Vec<String>> {
+    let mut work: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (n, assignments) in plan.phases() {
+        for a in assignments {
+            let share = a
+                .share_percent
+                .map_or(String::new(), |s| format!("\u{a0}{s}\u{a0}%"));
+            let entry = format!("{n}: {}{share}", a.experiment.as_str());
+            work.entry(a.machine.as_str()).or_default().push(entry);
+        }
+    }
+    work
 }
 
 /// A file the plan lists as not valid: core's error, as `llmcap plan` prints it.

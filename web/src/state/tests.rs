@@ -144,6 +144,45 @@ fn the_example_fleet_loads_every_machine_with_its_verdict() {
 }
 
 #[test]
+fn each_row_has_its_speed_its_own_verdicts_and_its_work() {
+    use llmcap_core::judge::Verdict;
+    let state = examples();
+    let h200 = row_of(&state, "gpu-h200");
+    let speed = h200.generation.as_ref().unwrap();
+    assert_eq!(
+        (speed.device.as_str(), speed.basis),
+        ("NVIDIA H200", "estimated")
+    );
+    assert_eq!(h200.judged(), [Verdict::Ready; 4]);
+    assert!(
+        h200.work
+            .iter()
+            .any(|w| w.starts_with("2: e0_e1_subset\u{a0}")),
+        "{:?}",
+        h200.work
+    );
+    assert!(
+        h200.work.iter().any(|w| w == "3: e2_full"),
+        "{:?}",
+        h200.work
+    );
+    // The guide grants the 2-core cloud machine E2 at full precision; llmcap finds it slow.
+    let epyc = row_of(&state, "cloud-epyc");
+    assert!(epyc.verdict().e2_full);
+    assert_eq!(epyc.judged()[2], Verdict::Slow);
+    // The fastest machine first when sorted by speed.
+    let mut sorted = state.fleet.rows.clone();
+    crate::fleet::sort_rows(
+        &mut sorted,
+        crate::fleet::Sort {
+            key: crate::fleet::SortKey::Speed,
+            descending: true,
+        },
+    );
+    assert_eq!(sorted[0].host(), "gpu-h200");
+}
+
+#[test]
 fn what_if_uses_cores_classify_and_changes_the_plan() {
     let mut state = examples();
     let overrides = Overrides {
@@ -183,9 +222,9 @@ fn what_if_uses_cores_classify_and_changes_the_plan() {
 #[test]
 fn sorting_flips_on_a_second_click_and_keeps_host_order_on_ties() {
     let mut state = examples();
-    state.apply(Action::SortBy(SortKey::RamTotal));
-    assert_eq!(hosts(&state)[0], "gpu-h200", "largest RAM first");
-    state.apply(Action::SortBy(SortKey::RamTotal));
+    state.apply(Action::SortBy(SortKey::RamAvailable));
+    assert_eq!(hosts(&state)[0], "gpu-h200", "most available RAM first");
+    state.apply(Action::SortBy(SortKey::RamAvailable));
     assert_eq!(hosts(&state)[0], "lab-pi");
     state.apply(Action::SortBy(SortKey::Verdict(Phase::E2Full)));
     assert_eq!(
