@@ -17,6 +17,7 @@ mod ansible_run;
 mod ansible_run_tools;
 mod ansible_tools;
 mod classify_cli;
+mod fuzz;
 mod io_edges;
 mod pinned;
 mod plan_bad;
