@@ -14,6 +14,15 @@ use std::time::{Duration, SystemTime};
 /// earlier write that was killed are removed once they are an hour old (see
 /// [`remove_stale_temporaries`]).
 pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
+    write_atomic_with(path, |out| out.write_all(contents.as_bytes()))
+}
+
+/// [`write_atomic`] of what `write` writes, buffered, as it writes it: a plan of 100,000
+/// machines never sits in memory whole.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     refuse_special(path)?;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -28,8 +37,11 @@ pub fn write_atomic(path: &Path, contents: &str) -> anyhow::Result<()> {
         .rand_bytes(TEMP_RANDOM_CHARS)
         .tempfile_in(folder)
         .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {e}", folder.display()))?;
-    temp.write_all(contents.as_bytes())
+    let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
+    write(&mut buffered)
+        .and_then(|()| buffered.flush())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    drop(buffered);
     set_usual_mode(temp.path(), path)
         .map_err(|e| anyhow::anyhow!("cannot set the permissions of {}: {e}", path.display()))?;
     temp.as_file()

@@ -11,11 +11,13 @@ use std::io::Write;
 /// code. Any other failure (a full disk, `>/dev/full`) is an error, which makes the command
 /// exit with code 2.
 pub fn print(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// [`print`] of what `write` writes, buffered, as it writes it.
+pub fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(anyhow::anyhow!("cannot write to standard output: {e}"))
         }
@@ -42,4 +44,37 @@ pub fn error(message: impl Display) {
 /// `warning: MESSAGE` on standard error, as [`eprint_line`] writes it.
 pub fn warning(message: impl Display) {
     eprint_line(format_args!("warning: {message}"));
+}
+
+/// A [`std::fmt::Write`] over an [`std::io::Write`], keeping the I/O error that a
+/// `fmt::Error` cannot carry: the standard library has no such adapter.
+pub struct FmtWriter<'a> {
+    inner: &'a mut dyn Write,
+    /// The first write error.
+    pub error: Option<std::io::Error>,
+}
+
+impl<'a> FmtWriter<'a> {
+    /// Wraps `inner`.
+    pub fn new(inner: &'a mut dyn Write) -> FmtWriter<'a> {
+        FmtWriter { inner, error: None }
+    }
+
+    /// The outcome of writing through it.
+    pub fn finish(self, written: std::fmt::Result) -> std::io::Result<()> {
+        match (self.error, written) {
+            (Some(error), _) => Err(error),
+            (None, Err(_)) => Err(std::io::Error::other("formatting failed")),
+            (None, Ok(())) => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Write for FmtWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.inner.write_all(s.as_bytes()).map_err(|e| {
+            self.error.get_or_insert(e);
+            std::fmt::Error
+        })
+    }
 }

@@ -43,7 +43,7 @@ fn file_name_for(host: &str) -> String {
     format!("{PREFIX}{}-{hash}{SUFFIX}", &host[..cut])
 }
 
-pub use crate::atomic_write::write_atomic;
+pub use crate::atomic_write::{write_atomic, write_atomic_with};
 use sha2::Digest;
 
 /// Pretty JSON with a final newline.
@@ -138,6 +138,13 @@ const NOT_REPORTS: &[&str] = &["distributed_plan.json"];
 /// the `*.json` entries of a folder that are no regular file: FIFOs, folders, dangling
 /// symbolic links and link loops.
 pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
+    let (files, errors) = list_inputs(paths);
+    (files.iter().map(|path| read_input(path)).collect(), errors)
+}
+
+/// The files `paths` lead to, as [`read_inputs`] finds them, sorted by name, unread; and an
+/// error line for each path that leads to no regular file.
+pub fn list_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -150,15 +157,48 @@ pub fn read_inputs(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<String>) {
     }
     files.sort_by(|a, b| file_name(a).cmp(&file_name(b)).then_with(|| a.cmp(b)));
     files.dedup();
-    let inputs = files
-        .into_iter()
+    (files, errors)
+}
+
+/// Reads one listed file (see [`read_limited`]).
+pub fn read_input(path: &Path) -> InputFile {
+    let name = file_name(path);
+    let (id, contents) = read_limited(path, &name);
+    InputFile { name, contents, id }
+}
+
+/// A file read and parsed, its bytes already dropped: what planning many files keeps.
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// The file's name without folders.
+    pub name: String,
+    /// Which file it is, when it could be opened.
+    pub id: Option<FileId>,
+    /// Its reports with the names they go by (see [`InputFile::reports`]), or the I/O error
+    /// that kept it from being read.
+    pub reports: Result<Vec<(String, Result<Report, String>)>, String>,
+}
+
+/// Reads and parses `paths` on every core, in their order. Each file's bytes are dropped as
+/// soon as it is parsed, so memory holds the reports, not the files: planning 100,000 files
+/// otherwise held every file's text at once.
+pub fn parse_inputs(paths: &[PathBuf]) -> Vec<ParsedFile> {
+    use rayon::prelude::*;
+    paths
+        .par_iter()
         .map(|path| {
-            let name = file_name(&path);
-            let (id, contents) = read_limited(&path, &name);
-            InputFile { name, contents, id }
+            let input = read_input(path);
+            let reports = match &input.contents {
+                Ok(_) => Ok(input.reports()),
+                Err(error) => Err(error.clone()),
+            };
+            ParsedFile {
+                name: input.name,
+                id: input.id,
+                reports,
+            }
         })
-        .collect();
-    (inputs, errors)
+        .collect()
 }
 
 /// Adds a folder's `*.json` regular files (after links) to `files`, and a line to `errors` for

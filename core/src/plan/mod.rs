@@ -74,7 +74,7 @@ pub use output::{
     Assignment, ConfigRange, Duplicate, Excluded, Experiment, Generation, PhaseSpan, Plan,
     PlannedMachine, Rejected, Replaced, TierEntry, Tiers, Timeline,
 };
-pub use render::{duration, plan_json, render_text};
+pub use render::{duration, plan_json, render_text, write_plan_json, write_text};
 pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};
 
 use crate::recommend::{DEFAULT_TARGET_BATCH_SIZE, Settings};

@@ -9,14 +9,21 @@ use std::fmt::Write;
 /// Deterministic: the same plan gives the same bytes on every platform (keys in a fixed
 /// order, numbers written by `serde_json`'s shortest round-trip formatting).
 pub fn plan_json(plan: &Plan) -> String {
-    match serde_json::to_string_pretty(plan) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // The plan holds only strings, numbers, booleans and lists: serializing cannot fail.
+    let mut bytes = Vec::new();
+    match write_plan_json(plan, &mut bytes).map(|()| String::from_utf8(bytes)) {
+        Ok(Ok(text)) => text,
+        // The plan holds only strings, numbers, booleans and lists, and serde_json writes
+        // UTF-8: neither can fail.
+        Ok(Err(error)) => format!("{{\"error\": {:?}}}\n", error.to_string()),
         Err(error) => format!("{{\"error\": {:?}}}\n", error.to_string()),
     }
+}
+
+/// Writes [`plan_json`]'s bytes to `out` as they are made, so a plan of 100,000 machines
+/// never sits in memory as one string. Fails only when `out` does.
+pub fn write_plan_json<W: std::io::Write>(plan: &Plan, mut out: W) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, plan).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// Cells wider than this are shortened with `…` (the reason, last, is never shortened).
@@ -26,53 +33,60 @@ const MAX_CELL: usize = 42;
 /// and the warnings. Control characters from file names are escaped.
 pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
+    let _ = write_text(plan, &mut out);
+    out
+}
+
+/// Writes [`render_text`]'s text to `out` as it is made, a table row at a time. Fails only
+/// when `out` does.
+pub fn write_text<W: Write>(plan: &Plan, out: &mut W) -> std::fmt::Result {
     let files =
         plan.machines.len() + plan.rejected.len() + plan.duplicates.len() + plan.replaced.len();
-    let _ = writeln!(
+    writeln!(
         out,
         "Plan ({} strategy): {} from {}",
         plan.strategy,
         count(plan.machines.len(), "machine"),
         count(files, "file")
-    );
+    )?;
     let titles = [
         "prerequisites (P1-P3)",
         "E0/E1 and data generation",
         "E2 fine-tuning",
     ];
     for ((number, list), title) in plan.phases().into_iter().zip(titles) {
-        let _ = writeln!(out, "\nPhase {number}: {title}");
+        writeln!(out, "\nPhase {number}: {title}")?;
         if list.is_empty() {
-            out.push_str("  (no machine)\n");
+            out.write_str("  (no machine)\n")?;
         } else {
-            table(&mut out, &header(), list.iter().map(row).collect());
+            table(out, &header(), || list.iter().map(row))?;
         }
         let span = plan.timeline.iter().flat_map(|t| &t.phases);
         for span in span.filter(|s| s.phase == number) {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  estimated makespan {} (slowest: {})",
                 duration(span.makespan_seconds),
                 span.bottleneck
-            );
+            )?;
         }
     }
     if let Some(timeline) = &plan.timeline {
-        let _ = writeln!(
+        writeln!(
             out,
             "\nEstimated total: {} (the phases with a known duration, one after another)",
             duration(timeline.total_seconds)
-        );
+        )?;
     }
     section(
-        &mut out,
+        out,
         "Excluded",
         plan.excluded
             .iter()
             .map(|e| format!("{} ({}): {}", e.hostname, e.file, e.reason)),
-    );
+    )?;
     section(
-        &mut out,
+        out,
         "Replaced",
         plan.replaced.iter().map(|r| {
             format!(
@@ -80,21 +94,20 @@ pub fn render_text(plan: &Plan) -> String {
                 r.file, r.timestamp, r.kept_file, r.kept_timestamp, r.hostname
             )
         }),
-    );
+    )?;
     section(
-        &mut out,
+        out,
         "Duplicates",
         plan.duplicates
             .iter()
             .map(|d| format!("{} is the same report as {}", d.file, d.duplicate_of)),
-    );
+    )?;
     section(
-        &mut out,
+        out,
         "Rejected",
         plan.rejected.iter().map(|r| r.error.clone()),
-    );
-    section(&mut out, "Warnings", plan.warnings.iter().cloned());
-    out
+    )?;
+    section(out, "Warnings", plan.warnings.iter().cloned())
 }
 
 /// Seconds as a person reads them: `45 s`, `12 min`, `3.4 h`, `2.1 days`.
@@ -147,45 +160,61 @@ fn row(a: &Assignment) -> Vec<String> {
     ]
 }
 
-fn table(out: &mut String, header: &[String], rows: Vec<Vec<String>>) {
+/// A table with a column per header cell, each as wide as its widest cell: a first pass over
+/// `rows` measures, a second writes, so the rows are never all held at once.
+fn table<W: Write, I: Iterator<Item = Vec<String>>>(
+    out: &mut W,
+    header: &[String],
+    rows: impl Fn() -> I,
+) -> std::fmt::Result {
     let last = header.len() - 1;
-    let cell = |i: usize, text: &str| {
-        let text = escape(text);
-        if i == last { text } else { shorten(&text) }
+    let cells = |r: Vec<String>| -> Vec<String> {
+        r.iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let text = escape(c);
+                if i == last { text } else { shorten(&text) }
+            })
+            .collect()
     };
-    let rows: Vec<Vec<String>> = std::iter::once(header.to_vec())
-        .chain(rows)
-        .map(|r| r.iter().enumerate().map(|(i, c)| cell(i, c)).collect())
-        .collect();
+    let all = || std::iter::once(header.to_vec()).chain(rows()).map(cells);
     let mut widths = vec![0; header.len()];
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
+    for r in all() {
+        for (w, c) in widths.iter_mut().zip(&r) {
             *w = (*w).max(c.chars().count());
         }
     }
-    for r in &rows {
-        out.push(' ');
+    for r in all() {
+        out.write_char(' ')?;
         for (i, c) in r.iter().enumerate() {
-            out.push(' ');
-            out.push_str(c);
+            out.write_char(' ')?;
+            out.write_str(c)?;
             if i < last {
                 let pad = widths[i] - c.chars().count();
-                out.extend(std::iter::repeat_n(' ', pad + 1));
+                for _ in 0..=pad {
+                    out.write_char(' ')?;
+                }
             }
         }
-        out.push('\n');
+        out.write_char('\n')?;
     }
+    Ok(())
 }
 
-fn section(out: &mut String, title: &str, lines: impl Iterator<Item = String>) {
+fn section<W: Write>(
+    out: &mut W,
+    title: &str,
+    lines: impl Iterator<Item = String>,
+) -> std::fmt::Result {
     let lines: Vec<String> = lines.collect();
     if lines.is_empty() {
-        return;
+        return Ok(());
     }
-    let _ = writeln!(out, "\n{title} ({})", lines.len());
+    writeln!(out, "\n{title} ({})", lines.len())?;
     for line in lines {
-        let _ = writeln!(out, "  {}", escape(&line));
+        writeln!(out, "  {}", escape(&line))?;
     }
+    Ok(())
 }
 
 /// Escapes control characters so no file name can move the cursor or clear the screen.

@@ -1,10 +1,11 @@
 //! `llmcap plan`: merge reports into a distributed execution plan.
 
 use crate::cli::PlanArgs;
-use crate::report_io::{FileId, InputFile};
+use crate::report_io::{FileId, ParsedFile};
 use crate::{exclude, out, report_io};
+use llmcap_core::Report;
 use llmcap_core::export::export;
-use llmcap_core::plan::{self, PlanOptions, plan_json, read_files, render_text};
+use llmcap_core::plan::{self, PlanOptions, Rejected};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,18 +17,12 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             .clone()
             .unwrap_or_else(|| PathBuf::from(format.default_file_name()))
     });
-    let (inputs, path_errors) = report_io::read_inputs(&args.paths);
+    let (paths, path_errors) = report_io::list_inputs(&args.paths);
     for error in &path_errors {
         out::error(error);
     }
-    check_outputs(&args.output, export_path.as_deref(), &inputs)?;
-    let mut files = Vec::with_capacity(inputs.len());
-    for input in &inputs {
-        match input.report_file() {
-            Ok(file) => files.push(file),
-            Err(error) => out::error(error),
-        }
-    }
+    let parsed = report_io::parse_inputs(&paths);
+    check_outputs(&args.output, export_path.as_deref(), &parsed)?;
     let options = PlanOptions {
         strategy: args.strategy,
         e0_configs: args.e0_configs,
@@ -35,7 +30,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         train_tokens: args.train_tokens,
         target_batch_size: args.target_batch_size,
     };
-    let (valid, rejected) = read_files(&files);
+    let (valid, rejected) = split_reports(parsed);
     let (kept, warnings) = exclude::without_hosts(valid, &args.exclude);
     for warning in &warnings {
         out::warning(warning);
@@ -48,11 +43,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     if plan.reports_used() == 0 {
         anyhow::bail!(
             "no usable report among {} file(s); no plan written",
-            files.len()
+            paths.len()
         );
     }
-    let json = plan_json(&plan);
-    report_io::write_atomic(&args.output, &json)?;
+    report_io::write_atomic_with(&args.output, |out| plan::write_plan_json(&plan, out))?;
     let exported = match (args.export, export_path) {
         (Some(format), Some(path)) => {
             let file = export(&plan, format);
@@ -65,21 +59,52 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     if args.json {
-        out::print(&json)?;
+        out::print_with(|out| plan::write_plan_json(&plan, out))?;
     } else {
-        let mut text = render_text(&plan);
-        text.push_str(&format!("\nPlan saved to: {}\n", args.output.display()));
-        if let Some((format, path)) = exported {
-            text.push_str(&format!("{format} export saved to: {}\n", path.display()));
-        }
-        out::print(&text)?;
+        out::print_with(|out| {
+            let mut text = out::FmtWriter::new(out);
+            let written = plan::write_text(&plan, &mut text);
+            text.finish(written)?;
+            writeln!(out, "\nPlan saved to: {}", args.output.display())?;
+            if let Some((format, path)) = &exported {
+                writeln!(out, "{format} export saved to: {}", path.display())?;
+            }
+            Ok(())
+        })?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// The valid reports with their names, and the rejected ones with their errors, in file
+/// order; a file that could not be read gets its error line here.
+fn split_reports(files: Vec<ParsedFile>) -> (Vec<(String, Report)>, Vec<Rejected>) {
+    let mut valid = Vec::with_capacity(files.len());
+    let mut rejected = Vec::new();
+    for file in files {
+        let reports = match file.reports {
+            Ok(reports) => reports,
+            Err(error) => {
+                out::error(&error);
+                continue;
+            }
+        };
+        for (name, report) in reports {
+            match report {
+                Ok(report) => valid.push((name, report)),
+                Err(error) => rejected.push(Rejected { file: name, error }),
+            }
+        }
+    }
+    (valid, rejected)
+}
+
 /// Refuses, before anything is written, a plan or export path that is one of the inputs
 /// (writing it would replace a report) and an export path that is the plan's own.
-fn check_outputs(output: &Path, export: Option<&Path>, inputs: &[InputFile]) -> anyhow::Result<()> {
+fn check_outputs(
+    output: &Path,
+    export: Option<&Path>,
+    inputs: &[ParsedFile],
+) -> anyhow::Result<()> {
     if let Some(export) = export
         && same_place(output, export)
     {
