@@ -3,7 +3,7 @@
 
 use super::parse::{self, SmiGpu};
 use crate::tool::{self, ToolError};
-use llmcap_core::report::{Gpu, GpuType};
+use llmcap_core::report::{Gpu, GpuType, show_text};
 use std::time::Duration;
 
 /// What GPU detection found.
@@ -91,11 +91,15 @@ fn nvidia(timeout: Duration, warnings: &mut Vec<String>) -> Vec<NvidiaGpu> {
     for program in nvidia_smi_candidates() {
         match tool::run(program, parse::NVIDIA_SMI_ARGS, timeout) {
             Ok(text) => {
-                let gpus = parse::nvidia_smi_csv(&text);
-                if gpus.is_empty() && !text.trim().is_empty() {
-                    warnings.push(format!("nvidia-smi printed no GPU: {}", first_line(&text)));
+                let parsed = parse::nvidia_smi_csv(&text);
+                if let Some(warning) = skipped_lines("nvidia-smi", &parsed) {
+                    warnings.push(warning);
                 }
-                return gpus.into_iter().map(|g| (g, "nvidia-smi", None)).collect();
+                return parsed
+                    .items
+                    .into_iter()
+                    .map(|g| (g, "nvidia-smi", None))
+                    .collect();
             }
             Err(ToolError::NotFound(_)) => continue,
             Err(e) => {
@@ -168,20 +172,27 @@ fn amd(timeout: Duration, warnings: &mut Vec<String>) -> Vec<Gpu> {
     }
     match tool::run("rocm-smi", parse::ROCM_SMI_ARGS, timeout) {
         Ok(text) => match parse::rocm_smi_json(&text) {
-            Some(gpus) => gpus
-                .into_iter()
-                .map(|g| Gpu {
-                    vendor: "amd".to_owned(),
-                    name: g.name,
-                    vram_total_mib: g.total_mib,
-                    vram_free_mib: g.free_mib,
-                    driver: None,
-                    unified_memory: false,
-                    source: Some("rocm-smi".to_owned()),
-                })
-                .collect(),
+            Some(parsed) => {
+                if let Some(warning) = skipped_lines("rocm-smi", &parsed) {
+                    warnings.push(warning);
+                }
+                parsed
+                    .items
+                    .into_iter()
+                    .map(|g| Gpu {
+                        vendor: "amd".to_owned(),
+                        name: g.name,
+                        vram_total_mib: g.total_mib,
+                        vram_free_mib: g.free_mib,
+                        driver: None,
+                        unified_memory: false,
+                        source: Some("rocm-smi".to_owned()),
+                    })
+                    .collect()
+            }
             None => {
-                warnings.push(format!("rocm-smi printed no JSON: {}", first_line(&text)));
+                let first = show_text(text.lines().next().unwrap_or(""));
+                warnings.push(format!("rocm-smi printed no JSON: {first}"));
                 Vec::new()
             }
         },
@@ -246,13 +257,21 @@ fn apple(_timeout: Duration, _warnings: &mut Vec<String>) -> Option<Gpu> {
     None
 }
 
-fn first_line(text: &str) -> String {
-    text.lines()
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect()
+/// One warning for the lines of a tool's output that were no GPU, when there were any.
+fn skipped_lines<T>(tool: &str, parsed: &parse::Parsed<T>) -> Option<String> {
+    let first = parsed.first_skipped.as_deref()?;
+    let lines = match parsed.skipped {
+        1 => "1 line".to_owned(),
+        n => format!("{n} lines"),
+    };
+    let found = match parsed.items.len() {
+        0 => "no GPU".to_owned(),
+        1 => "1 GPU".to_owned(),
+        n => format!("{n} GPUs"),
+    };
+    Some(format!(
+        "{tool} printed {found}; {lines} that did not parse as a GPU were skipped (the first: {first})"
+    ))
 }
 
 #[cfg(test)]
@@ -266,6 +285,20 @@ mod tests {
         assert_eq!(gpu.vram_total_mib, Some(32768));
         assert!(gpu.unified_memory);
         assert_eq!(apple_gpu("0", "Intel(R) Core(TM) i7", "17179869184"), None);
+    }
+
+    #[test]
+    fn skipped_lines_are_one_warning_that_counts_them() {
+        let parsed = parse::nvidia_smi_csv("NVIDIA X, 1024, 1000, 550.54\n\u{1b}[2J,x\nzz\n");
+        assert_eq!(
+            skipped_lines("nvidia-smi", &parsed).unwrap(),
+            "nvidia-smi printed 1 GPU; 2 lines that did not parse as a GPU were skipped \
+             (the first: \"\\u{1b}[2J,x\")"
+        );
+        assert_eq!(
+            skipped_lines("nvidia-smi", &parse::nvidia_smi_csv("NVIDIA X, 1, 1, 1\n")),
+            None
+        );
     }
 
     #[test]
