@@ -7,6 +7,7 @@
 pub mod gpu;
 pub mod llm_test;
 pub mod ollama;
+pub mod ollama_host;
 pub mod parse;
 pub mod performance;
 pub mod system;

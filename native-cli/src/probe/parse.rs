@@ -213,21 +213,11 @@ fn card_number(card: &str) -> u64 {
     card.trim_start_matches("card").parse().unwrap_or(u64::MAX)
 }
 
-/// Model names from `ollama list`: the first column of every line after the header.
-pub fn ollama_list(text: &str) -> Vec<String> {
-    text.lines()
-        .skip_while(|line| !line.trim_start().starts_with("NAME"))
-        .skip(1)
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Model names from the Ollama server's `GET /api/tags`.
+/// Model names from the Ollama server's `GET /api/tags`; `None` for an answer without its
+/// `models` list, which no Ollama server gives.
 pub fn ollama_tags(json: &str) -> Option<Vec<String>> {
     #[derive(Deserialize)]
     struct Tags {
-        #[serde(default)]
         models: Vec<Model>,
     }
     #[derive(Deserialize)]
@@ -245,41 +235,6 @@ pub fn ollama_version(text: &str) -> Option<String> {
         .filter_map(|line| line.split_once("version is "))
         .map(|(_, version)| version.trim().to_owned())
         .find(|v| !v.is_empty())
-}
-
-/// The base URL of the Ollama server from `OLLAMA_HOST`, as Ollama's own client reads it:
-/// scheme optional (http), port optional (11434), and `0.0.0.0` (listen everywhere) reached
-/// on loopback.
-pub fn ollama_base_url(ollama_host: Option<&str>) -> String {
-    const DEFAULT_PORT: &str = "11434";
-    let raw = ollama_host
-        .map(str::trim)
-        .filter(|h| !h.is_empty())
-        .unwrap_or("127.0.0.1");
-    let (scheme, rest) = match raw.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("http".to_owned(), raw),
-    };
-    let rest = rest.trim_end_matches('/');
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (host, port)
-        }
-        _ => (
-            rest,
-            if scheme == "https" {
-                "443"
-            } else {
-                DEFAULT_PORT
-            },
-        ),
-    };
-    let host = match host {
-        "" | "0.0.0.0" => "127.0.0.1",
-        "[::]" => "[::1]",
-        other => other,
-    };
-    format!("{scheme}://{host}:{port}")
 }
 
 /// The mount points of `/proc/self/mounts` (device, mount point, type, options, ...), with
@@ -470,15 +425,11 @@ mod tests {
 
     #[test]
     fn parses_ollama() {
-        let list = "NAME                                  ID              SIZE      MODIFIED\nphi3:3.8b-mini-4k-instruct-q4_0       64c1188f2485    2.2 GB    3 weeks ago\nnomic-embed-text:latest               0a109f422b47    274 MB    2 months ago\n";
-        assert_eq!(
-            ollama_list(list),
-            vec!["phi3:3.8b-mini-4k-instruct-q4_0", "nomic-embed-text:latest"]
-        );
-        assert_eq!(ollama_list("NAME ID SIZE MODIFIED\n"), Vec::<String>::new());
         let tags = r#"{"models":[{"name":"phi3:latest","model":"phi3:latest","size":2176178913}]}"#;
         assert_eq!(ollama_tags(tags), Some(vec!["phi3:latest".to_owned()]));
         assert_eq!(ollama_tags("<html>"), None);
+        assert_eq!(ollama_tags("{}"), None);
+        assert_eq!(ollama_tags(r#"{"models":[]}"#), Some(vec![]));
         assert_eq!(
             ollama_version("ollama version is 0.5.7\n").as_deref(),
             Some("0.5.7")
@@ -487,21 +438,5 @@ mod tests {
             ollama_version("Warning: could not connect to a running Ollama instance\nWarning: client version is 0.6.2\n").as_deref(),
             Some("0.6.2")
         );
-    }
-
-    #[test]
-    fn ollama_host_forms() {
-        for (host, url) in [
-            (None, "http://127.0.0.1:11434"),
-            (Some(""), "http://127.0.0.1:11434"),
-            (Some("0.0.0.0"), "http://127.0.0.1:11434"),
-            (Some("0.0.0.0:8080"), "http://127.0.0.1:8080"),
-            (Some("gpu-box"), "http://gpu-box:11434"),
-            (Some("http://gpu-box:11434/"), "http://gpu-box:11434"),
-            (Some("https://ollama.example"), "https://ollama.example:443"),
-            (Some("[::]:11434"), "http://[::1]:11434"),
-        ] {
-            assert_eq!(ollama_base_url(host), url, "{host:?}");
-        }
     }
 }
