@@ -162,6 +162,61 @@ fn a_bad_ollama_host_is_a_warning_naming_it() {
 }
 
 #[test]
+fn hundreds_of_thousands_of_models_are_cut_to_a_readable_report() {
+    let models: Vec<String> = (0..400_000)
+        .map(|i| format!("{{\"name\":\"m{i}\"}}"))
+        .collect();
+    let host = serve(format!("{{\"models\":[{}]}}", models.join(",")));
+    let bin = fake_tools(&[]);
+    let out = tempfile::tempdir().unwrap();
+    let report = saved_report(&probe(bin.path(), &host, out.path()), out.path());
+    let kept = report["ollama"]["models"].as_array().unwrap().len();
+    assert!(kept > 0 && kept < 400_000, "{kept}");
+    assert!(
+        warnings(&report).contains("400000 models"),
+        "{}",
+        warnings(&report)
+    );
+}
+
+#[test]
+fn absurd_gpu_readings_are_clamped_to_a_readable_report() {
+    let long_name = format!("NVIDIA {}", "X".repeat(5000));
+    let many = "i=0; while [ $i -lt 150000 ]; do echo \"NVIDIA Many, 24576, 24000, 550.1\"; i=$((i+1)); done";
+    let cases = [
+        (
+            "echo 'NVIDIA Huge, 20000000, 20000000, 550.1'".to_owned(),
+            "20000000 MiB",
+        ),
+        (
+            format!("echo '{long_name}, 24576, 24000, 550.1'"),
+            "(5007 characters)",
+        ),
+        // nvidia-smi's output is read up to 4 MiB, so not every line is seen.
+        (
+            many.to_owned(),
+            "GPUs were reported; the report keeps the first 64",
+        ),
+    ];
+    let host = format!("127.0.0.1:{}", closed_port());
+    for (script, said) in cases {
+        let bin = fake_tools(&[("nvidia-smi", &script)]);
+        let out = tempfile::tempdir().unwrap();
+        let report = saved_report(&probe(bin.path(), &host, out.path()), out.path());
+        if nvml_answers(&report) {
+            eprintln!("skipped: NVML answers on this machine, so nvidia-smi is not asked");
+            return;
+        }
+        assert!(
+            warnings(&report).contains(said),
+            "{said}: {}",
+            warnings(&report)
+        );
+        assert!(!report["system"]["gpus"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
 fn garbage_from_nvidia_smi_is_no_gpu_and_a_warning() {
     let garbage = crate::common::fixture("tools/nvidia-smi-garbage.bin");
     let bin = fake_tools(&[("nvidia-smi", &format!("cat '{}'", garbage.display()))]);

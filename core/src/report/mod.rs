@@ -53,7 +53,7 @@ pub use machine::{
 pub use parse::{parse_raw, parse_report};
 pub use phase::Phase;
 pub use time::DateTime;
-pub use validate::check_performance;
+pub use validate::{MAX_TEXT_CHARS, check_performance};
 
 use serde::Serialize;
 use std::fmt;

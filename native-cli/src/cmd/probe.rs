@@ -46,10 +46,12 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
     };
     let document = document(&report, &settings);
     let json = report_io::to_json(&document)?;
+    let file_name = report_io::report_file_name(&report);
+    report_io::check_readable(&file_name, &json)?;
     let saved = if args.no_save {
         None
     } else {
-        let path = args.output_dir.join(report_io::report_file_name(&report));
+        let path = args.output_dir.join(file_name);
         report_io::write_atomic(&path, &json)?;
         Some(path)
     };

@@ -1,6 +1,7 @@
 //! GPU detection: NVIDIA through NVML with `nvidia-smi` as fallback, AMD through `rocm-smi`,
 //! Apple Silicon through `sysctl`.
 
+use super::bounds;
 use super::parse::{self, SmiGpu};
 use crate::tool::{self, ToolError};
 use llmcap_core::report::{Gpu, GpuType, show_text};
@@ -22,55 +23,35 @@ pub struct GpuFacts {
     pub nvml_memory: Vec<Option<(u32, u32)>>,
 }
 
-/// Looks for GPUs of every vendor. Each external tool is bounded by `timeout`.
+/// Looks for GPUs of every vendor. Each external tool is bounded by `timeout`, and what they
+/// say by [`bounds::gpus`].
 pub fn collect(timeout: Duration) -> GpuFacts {
     let mut facts = GpuFacts::default();
-    let nvidia = nvidia(timeout, &mut facts.warnings);
-    if !nvidia.is_empty() {
-        let found: Vec<SmiGpu> = nvidia.iter().map(|(g, _, _)| g.clone()).collect();
-        facts.guide_string = Some(parse::guide_gpu_string(&found));
-        facts.gpu_type = Some(GpuType::Nvidia);
-    }
-    for (g, source, memory) in nvidia {
-        facts.gpus.push(smi_to_gpu(g, source));
+    for (g, source, memory) in nvidia(timeout, &mut facts.warnings) {
+        facts.gpus.push(g.into_gpu("nvidia", source));
         facts.nvml_memory.push(memory);
     }
-    if facts.gpus.is_empty() {
-        let amd = amd(timeout, &mut facts.warnings);
-        if !amd.is_empty() {
-            facts.guide_string = Some(
-                amd.iter()
-                    .map(|g| match g.vram_total_mib {
-                        Some(mib) => format!("{}, {mib} MiB", g.name),
-                        None => g.name.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+    if !facts.gpus.is_empty() {
+        facts.gpu_type = Some(GpuType::Nvidia);
+    } else {
+        facts.gpus = amd(timeout, &mut facts.warnings);
+        if !facts.gpus.is_empty() {
             facts.gpu_type = Some(GpuType::Amd);
-            facts.gpus.extend(amd);
         }
     }
-    if let Some(apple) = apple(timeout, &mut facts.warnings) {
-        // The guide's script reports Apple Silicon over anything nvidia-smi said.
-        facts.guide_string = Some("Apple Silicon (Neural Engine available)".to_owned());
+    let apple = apple(timeout, &mut facts.warnings);
+    if let Some(apple) = apple {
         facts.gpu_type = Some(GpuType::AppleSilicon);
         facts.gpus.push(apple);
     }
-    facts.nvml_memory.resize(facts.gpus.len(), None);
+    bounds::gpus(&mut facts);
+    facts.guide_string = match facts.gpu_type {
+        // The guide's script reports Apple Silicon over anything nvidia-smi said.
+        Some(GpuType::AppleSilicon) => Some("Apple Silicon (Neural Engine available)".to_owned()),
+        Some(_) => Some(parse::guide_gpu_string(&facts.gpus)),
+        None => None,
+    };
     facts
-}
-
-fn smi_to_gpu(g: SmiGpu, source: &str) -> Gpu {
-    Gpu {
-        vendor: "nvidia".to_owned(),
-        name: g.name,
-        vram_total_mib: g.total_mib,
-        vram_free_mib: g.free_mib,
-        driver: g.driver,
-        unified_memory: false,
-        source: Some(source.to_owned()),
-    }
 }
 
 /// An NVIDIA GPU, the tool that found it, and NVML's memory clock and bus width.
@@ -179,15 +160,13 @@ fn amd(timeout: Duration, warnings: &mut Vec<String>) -> Vec<Gpu> {
                 parsed
                     .items
                     .into_iter()
-                    .map(|g| Gpu {
-                        vendor: "amd".to_owned(),
+                    .map(|g| SmiGpu {
                         name: g.name,
-                        vram_total_mib: g.total_mib,
-                        vram_free_mib: g.free_mib,
+                        total_mib: g.total_mib,
+                        free_mib: g.free_mib,
                         driver: None,
-                        unified_memory: false,
-                        source: Some("rocm-smi".to_owned()),
                     })
+                    .map(|g| g.into_gpu("amd", "rocm-smi"))
                     .collect()
             }
             None => {
@@ -261,8 +240,8 @@ fn apple(_timeout: Duration, _warnings: &mut Vec<String>) -> Option<Gpu> {
 fn skipped_lines<T>(tool: &str, parsed: &parse::Parsed<T>) -> Option<String> {
     let first = parsed.first_skipped.as_deref()?;
     let lines = match parsed.skipped {
-        1 => "1 line".to_owned(),
-        n => format!("{n} lines"),
+        1 => "1 line that did not parse as a GPU was".to_owned(),
+        n => format!("{n} lines that did not parse as a GPU were"),
     };
     let found = match parsed.items.len() {
         0 => "no GPU".to_owned(),
@@ -270,7 +249,7 @@ fn skipped_lines<T>(tool: &str, parsed: &parse::Parsed<T>) -> Option<String> {
         n => format!("{n} GPUs"),
     };
     Some(format!(
-        "{tool} printed {found}; {lines} that did not parse as a GPU were skipped (the first: {first})"
+        "{tool} printed {found}; {lines} skipped (the first: {first})"
     ))
 }
 

@@ -1,6 +1,6 @@
 //! Ollama: is the CLI installed, which version, does its server answer, which models it has.
 
-use super::{ollama_host, parse};
+use super::{bounds, ollama_host, parse};
 use crate::tool::{self, ToolError};
 use llmcap_core::report::Ollama;
 use std::time::Duration;
@@ -67,13 +67,14 @@ pub fn collect(ollama_host: Option<&str>, timeout: Duration) -> (Ollama, Vec<Str
         }
         _ => (false, Vec::new()),
     };
-    let ollama = Ollama {
+    let mut ollama = Ollama {
         installed,
         version,
         host: host.base,
         server_reachable,
         models,
     };
+    bounds::ollama(&mut ollama, &mut warnings);
     (ollama, warnings)
 }
 

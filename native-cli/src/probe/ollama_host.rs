@@ -17,6 +17,9 @@ pub const DEFAULT_PORT: u16 = 11434;
 /// DNS's limit on a host name, characters.
 const MAX_HOST_CHARS: usize = 253;
 
+/// The longest URL asked, characters: what HTTP servers and proxies commonly accept.
+const MAX_URL_CHARS: usize = 2048;
+
 /// The server's address as `OLLAMA_HOST` gives it, and what was wrong with the setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OllamaHost {
@@ -75,6 +78,12 @@ pub fn parse(setting: Option<&str>) -> OllamaHost {
         format!("{host}:{port}")
     };
     match url::Url::parse(&format!("{scheme}://{joined}/{path}")) {
+        Ok(url) if url.as_str().chars().count() > MAX_URL_CHARS => OllamaHost {
+            base: None,
+            warning: Some(problem(format!(
+                "a URL of at most {MAX_URL_CHARS} characters is asked; Ollama's server was not asked"
+            ))),
+        },
         Ok(url) => OllamaHost {
             base: Some(url.as_str().trim_end_matches('/').to_owned()),
             warning,
@@ -187,6 +196,9 @@ mod tests {
             "{warning}"
         );
         assert!(warning.contains("at most 253 characters"), "{warning}");
+        let long_path = parse(Some(&format!("http://h:1/{}", "p".repeat(5000))));
+        assert_eq!(long_path.base, None);
+        assert!(long_path.warning.unwrap().contains("at most 2048"));
         let bad = parse(Some("http://bad host\u{1b}[2J"));
         assert_eq!(bad.base, None);
         let warning = bad.warning.unwrap();

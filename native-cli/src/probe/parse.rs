@@ -1,6 +1,6 @@
 //! Pure parsers of external tools' output, tested on captured text.
 
-use llmcap_core::report::show_text;
+use llmcap_core::report::{Gpu, MAX_TEXT_CHARS, show_text};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -15,6 +15,21 @@ pub struct SmiGpu {
     pub free_mib: Option<u64>,
     /// Driver version.
     pub driver: Option<String>,
+}
+
+impl SmiGpu {
+    /// The report's GPU, of `vendor`, found by `source` (the tool).
+    pub fn into_gpu(self, vendor: &str, source: &str) -> Gpu {
+        Gpu {
+            vendor: vendor.to_owned(),
+            name: self.name,
+            vram_total_mib: self.total_mib,
+            vram_free_mib: self.free_mib,
+            driver: self.driver,
+            unified_memory: false,
+            source: Some(source.to_owned()),
+        }
+    }
 }
 
 /// The query llmcap sends to `nvidia-smi`.
@@ -123,15 +138,27 @@ fn placeholder(field: &str) -> bool {
 }
 
 /// The guide's `gpu` string for these GPUs: what its query (`name,memory.total`,
-/// `csv,noheader`) prints, one `NAME, N MiB` line per GPU.
-pub fn guide_gpu_string(gpus: &[SmiGpu]) -> String {
-    gpus.iter()
-        .map(|g| match g.total_mib {
+/// `csv,noheader`) prints, one `NAME, N MiB` line per GPU (`NAME, [N/A]` for an NVIDIA GPU
+/// without a figure, the name alone for another). Only whole lines that fit in a report's
+/// text ([`MAX_TEXT_CHARS`]) are kept.
+pub fn guide_gpu_string(gpus: &[Gpu]) -> String {
+    let mut text = String::new();
+    for g in gpus {
+        let line = match g.vram_total_mib {
             Some(mib) => format!("{}, {mib} MiB", g.name),
-            None => format!("{}, [N/A]", g.name),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+            None if g.vendor == "nvidia" => format!("{}, [N/A]", g.name),
+            None => g.name.clone(),
+        };
+        let separator = usize::from(!text.is_empty());
+        if text.chars().count() + separator + line.chars().count() > MAX_TEXT_CHARS {
+            break;
+        }
+        if separator == 1 {
+            text.push('\n');
+        }
+        text.push_str(&line);
+    }
+    text
 }
 
 /// One AMD GPU as `rocm-smi` describes it.
@@ -293,6 +320,30 @@ mod tests {
         );
     }
 
+    fn nvidia(gpus: Vec<SmiGpu>) -> Vec<Gpu> {
+        gpus.into_iter()
+            .map(|g| g.into_gpu("nvidia", "nvidia-smi"))
+            .collect()
+    }
+
+    #[test]
+    fn the_guide_string_keeps_whole_lines_that_fit_a_report() {
+        let name = "N".repeat(250);
+        let gpus = nvidia(vec![
+            SmiGpu {
+                name,
+                total_mib: Some(1024),
+                free_mib: None,
+                driver: None,
+            };
+            64
+        ]);
+        let text = guide_gpu_string(&gpus);
+        assert!(text.chars().count() <= MAX_TEXT_CHARS);
+        assert!(text.lines().all(|l| l.ends_with(", 1024 MiB")), "{text}");
+        assert_eq!(text.lines().count(), MAX_TEXT_CHARS / 261);
+    }
+
     const H200: &str = include_str!("../../../tests/fixtures/tools/nvidia-smi-h200.txt");
 
     /// The block of the capture that follows `### name`.
@@ -330,7 +381,7 @@ mod tests {
             }]
         );
         // The guide's own query printed exactly this string on that machine.
-        assert_eq!(guide_gpu_string(&gpus), section(H200, "seed query"));
+        assert_eq!(guide_gpu_string(&nvidia(gpus)), section(H200, "seed query"));
     }
 
     #[test]
@@ -338,7 +389,7 @@ mod tests {
         let gpus = nvidia_smi_csv("NVIDIA GB10, [N/A], [N/A], 580.95.05\n").items;
         assert_eq!(gpus[0].total_mib, None);
         assert_eq!(gpus[0].driver.as_deref(), Some("580.95.05"));
-        assert_eq!(guide_gpu_string(&gpus), "NVIDIA GB10, [N/A]");
+        assert_eq!(guide_gpu_string(&nvidia(gpus)), "NVIDIA GB10, [N/A]");
     }
 
     #[test]
@@ -353,7 +404,7 @@ mod tests {
         let gpus = parsed.items;
         assert_eq!(gpus.len(), 2);
         assert_eq!(
-            guide_gpu_string(&gpus),
+            guide_gpu_string(&nvidia(gpus)),
             "NVIDIA GeForce RTX 4090, 24564 MiB\nNVIDIA GeForce RTX 3060, 12288 MiB"
         );
     }

@@ -45,10 +45,6 @@ pub fn llm_test(ollama: &Ollama, timeout: Duration) -> OllamaSpeed {
     super::llm_test::run(base, ollama.server_reachable, &ollama.models, timeout)
 }
 
-/// GPU memory llmcap believes, MiB: up to 2 TiB (no GPU has more); more, or 0, is a broken
-/// reading.
-const MAX_GPU_MIB: u64 = 2 << 20;
-
 /// Builds the section: the CPU's row from the measurements, a row per GPU, and Ollama's
 /// measurement. `ram_available_bytes` is what a unified-memory GPU may use; generation
 /// speeds are at `context_tokens` of KV cache (reports use
@@ -101,7 +97,7 @@ fn gpu_memory_bytes(
         return Some(ram_available_bytes);
     }
     match gpu.vram_total_mib {
-        Some(mib) if (1..=MAX_GPU_MIB).contains(&mib) => Some(mib << 20),
+        Some(mib) if (1..=super::bounds::MAX_GPU_MIB).contains(&mib) => Some(mib << 20),
         Some(mib) => {
             warnings.push(format!(
                 "{}: {mib} MiB of GPU memory is not a reading any GPU gives; its speed is not predicted",
