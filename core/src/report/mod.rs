@@ -42,8 +42,8 @@ pub mod wire;
 mod write;
 
 pub use bundle::{
-    BUNDLE_SNIFF_BYTES, BUNDLE_VERSION, MAX_BUNDLE_BYTES, ReadReport, read_reports, worth_reading,
-    write_bundle,
+    BUNDLE_SNIFF_BYTES, BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_BUNDLE_REPORTS, ReadReport,
+    read_reports, worth_reading, write_bundle,
 };
 pub use error::{FieldError, ReportError, SizeLimit, show_number, show_text};
 pub use machine::{
