@@ -33,6 +33,7 @@
 pub mod bundle;
 mod de;
 mod error;
+mod error_lines;
 mod machine;
 mod parse;
 mod phase;
@@ -46,6 +47,7 @@ pub use bundle::{
     read_reports, worth_reading, write_bundle,
 };
 pub use error::{FieldError, ReportError, SizeLimit, show_number, show_text};
+pub use error_lines::{MAX_ERRORS_PER_FILE, error_lines};
 pub use machine::{
     Benchmark, BenchmarkStatus, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuMemory, GpuType,
     Machine, Ollama, System,
