@@ -145,6 +145,22 @@ mod tests {
     }
 
     #[test]
+    fn a_server_that_never_answers_is_bounded_by_the_tool_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        // Accepts the connection (the kernel queues it) and never answers.
+        let started = std::time::Instant::now();
+        let (ollama, _) = collect(Some(&address), Duration::from_millis(500));
+        assert!(!ollama.server_reachable);
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(listener);
+    }
+
+    #[test]
     fn a_server_that_is_not_ollama_is_reported() {
         let base = serve_once("<html>hello</html>");
         assert!(

@@ -41,8 +41,15 @@ pub fn measure(options: &PerformanceOptions) -> (MemoryBandwidth, Compute) {
 
 /// Ollama's own Phi-3 speed on the server the probe found (`ollama`), within `timeout`.
 pub fn llm_test(ollama: &Ollama, timeout: Duration) -> OllamaSpeed {
-    let base = ollama.host.as_deref().unwrap_or_default();
-    super::llm_test::run(base, ollama.server_reachable, &ollama.models, timeout)
+    match ollama.host.as_deref() {
+        Some(base) => super::llm_test::run(base, ollama.server_reachable, &ollama.models, timeout),
+        None => OllamaSpeed {
+            reason: Some(
+                "OLLAMA_HOST names no server that can be asked (see the warnings)".to_owned(),
+            ),
+            ..Default::default()
+        },
+    }
 }
 
 /// Builds the section: the CPU's row from the measurements, a row per GPU, and Ollama's
