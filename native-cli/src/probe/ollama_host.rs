@@ -199,6 +199,15 @@ mod tests {
         let long_path = parse(Some(&format!("http://h:1/{}", "p".repeat(5000))));
         assert_eq!(long_path.base, None);
         assert!(long_path.warning.unwrap().contains("at most 2048"));
+        // A value that is not UTF-8 reaches here with U+FFFD in place of its bad bytes.
+        let lossy = parse(Some("gpu\u{fffd}box"));
+        assert_eq!(lossy.base, None);
+        assert!(
+            lossy
+                .warning
+                .unwrap()
+                .contains("not an address Ollama can reach")
+        );
         let bad = parse(Some("http://bad host\u{1b}[2J"));
         assert_eq!(bad.base, None);
         let warning = bad.warning.unwrap();
