@@ -36,7 +36,7 @@ pub fn parse(setting: Option<&str>) -> OllamaHost {
     let raw = setting.unwrap_or("");
     // Ollama's `Var` trims spaces and quotes, and `Host` trims spaces again.
     let value = raw.trim().trim_matches(['"', '\'']).trim();
-    let problem = |why: String| format!("OLLAMA_HOST is {}: {why}", show_text(raw));
+    let problem = |why: String| Some(format!("OLLAMA_HOST is {}: {why}", show_text(raw)));
     let (scheme, rest, default_port) = match value.split_once("://") {
         _ if value == "ollama.com" => ("https", "ollama.com:443", 443),
         None => ("http", value, DEFAULT_PORT),
@@ -46,55 +46,54 @@ pub fn parse(setting: Option<&str>) -> OllamaHost {
     };
     let (host_port, path) = rest.split_once('/').unwrap_or((rest, ""));
     let (host, port) = match split_host_port(host_port) {
-        Some((host, port)) => (host.to_owned(), Some(port)),
-        None => (bare_host(host_port), None),
+        Some((host, port)) => (connectable(host), Some(port)),
+        None => (connectable(&bare_host(host_port)), None),
     };
-    let mut warning = None;
-    let port = match port.map(str::parse::<u16>) {
-        None => default_port,
-        Some(Ok(port)) => port,
-        Some(Err(_)) => {
-            warning = Some(problem(format!(
+    let (port, warning) = match port.map(str::parse::<u16>) {
+        None => (default_port, None),
+        Some(Ok(port)) => (port, None),
+        Some(Err(_)) => (
+            default_port,
+            problem(format!(
                 "the port {} is not a number from 0 to 65535, so Ollama uses {default_port}, \
                  and llmcap asks there",
                 show_text(port.unwrap_or_default())
-            )));
-            default_port
-        }
+            )),
+        ),
     };
-    let host = connectable(&host);
-    if host.chars().count() > MAX_HOST_CHARS {
-        let why = format!(
-            "a host name has at most {MAX_HOST_CHARS} characters; Ollama's server was not asked"
-        );
-        return OllamaHost {
+    match base_url(scheme, &host, port, path) {
+        Ok(base) => OllamaHost {
+            base: Some(base),
+            warning,
+        },
+        Err(why) => OllamaHost {
             base: None,
-            warning: Some(problem(why)),
-        };
+            warning: problem(format!("{why}; Ollama's server was not asked")),
+        },
+    }
+}
+
+/// The URL of the server at `host` and `port` (an IPv6 address goes in brackets), with
+/// `path`, without a final `/`; or why no server can be asked there.
+fn base_url(scheme: &str, host: &str, port: u16, path: &str) -> Result<String, String> {
+    if host.chars().count() > MAX_HOST_CHARS {
+        return Err(format!(
+            "a host name has at most {MAX_HOST_CHARS} characters"
+        ));
     }
     let joined = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
         format!("{host}:{port}")
     };
-    match url::Url::parse(&format!("{scheme}://{joined}/{path}")) {
-        Ok(url) if url.as_str().chars().count() > MAX_URL_CHARS => OllamaHost {
-            base: None,
-            warning: Some(problem(format!(
-                "a URL of at most {MAX_URL_CHARS} characters is asked; Ollama's server was not asked"
-            ))),
-        },
-        Ok(url) => OllamaHost {
-            base: Some(url.as_str().trim_end_matches('/').to_owned()),
-            warning,
-        },
-        Err(e) => OllamaHost {
-            base: None,
-            warning: Some(problem(format!(
-                "not an address Ollama can reach ({e}); Ollama's server was not asked"
-            ))),
-        },
+    let url = url::Url::parse(&format!("{scheme}://{joined}/{path}"))
+        .map_err(|e| format!("not an address Ollama can reach ({e})"))?;
+    if url.as_str().chars().count() > MAX_URL_CHARS {
+        return Err(format!(
+            "a URL of at most {MAX_URL_CHARS} characters is asked"
+        ));
     }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// Go's `net.SplitHostPort`: `host:port` or `[host]:port`, the port possibly empty; `None`
