@@ -46,6 +46,21 @@ fn file_name_for(host: &str) -> String {
 pub use crate::atomic_write::{write_atomic, write_atomic_with};
 use sha2::Digest;
 
+/// Checks that `json`, a report to be saved as `name`, is one that `llmcap plan` reads: the
+/// same reading and validation of the whole file, size limit included. The probe asks this
+/// before it writes or prints a report, so that it never hands on one that llmcap rejects.
+pub fn check_readable(name: &str, json: &str) -> anyhow::Result<()> {
+    let file = ReportFile::new(name, json.as_bytes());
+    match file.reports().into_iter().next().map(|read| read.report) {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(error)) => anyhow::bail!(
+            "the report built for this machine is one llmcap would not read, so it was not \
+             written: {error}"
+        ),
+        None => anyhow::bail!("the report built for this machine is empty; it was not written"),
+    }
+}
+
 /// Pretty JSON with a final newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     let mut text = serde_json::to_string_pretty(value)?;
@@ -167,6 +182,9 @@ pub fn read_input(path: &Path) -> InputFile {
     InputFile { name, contents, id }
 }
 
+/// A report with the name it goes by (`file`, or `file#n` in a bundle), or why it is none.
+pub type NamedReport = (String, Result<Report, String>);
+
 /// A file read and parsed, its bytes already dropped: what planning many files keeps.
 #[derive(Debug)]
 pub struct ParsedFile {
@@ -176,7 +194,7 @@ pub struct ParsedFile {
     pub id: Option<FileId>,
     /// Its reports with the names they go by (see [`InputFile::reports`]), or the I/O error
     /// that kept it from being read.
-    pub reports: Result<Vec<(String, Result<Report, String>)>, String>,
+    pub reports: Result<Vec<NamedReport>, String>,
 }
 
 /// Reads and parses `paths` on every core, in their order. Each file's bytes are dropped as
@@ -389,6 +407,24 @@ mod tests {
             error.ends_with("a report can be at most 1048576 bytes"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn only_a_report_llmcap_reads_passes_the_check() {
+        let good = include_str!("../../tests/fixtures/seed-reports/epyc-2core.json");
+        assert!(check_readable("r.json", good).is_ok());
+        let bad = good.replacen("\"cpu_count\": 2", "\"cpu_count\": 0", 1);
+        assert_ne!(bad, good);
+        let error = check_readable("r.json", &bad).unwrap_err().to_string();
+        assert!(
+            error.ends_with(
+                "r.json: field `system.cpu_count` is 0, expected a whole number from 1 to 65536"
+            ),
+            "{error}"
+        );
+        let huge = good.replacen('{', &format!("{{\"x\": \"{}\",", "x".repeat(1 << 20)), 1);
+        let error = check_readable("r.json", &huge).unwrap_err().to_string();
+        assert!(error.contains("too large"), "{error}");
     }
 
     #[test]

@@ -147,3 +147,38 @@ fn classify_reads_each_report_of_a_bundle() {
         "two.json#3: the report is a number, expected a JSON object"
     );
 }
+
+#[test]
+fn a_bundle_of_many_bad_reports_prints_a_few_lines_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = vec![json!({}); 30];
+    reports.push(examples()[0].clone());
+    let bundle = dir.path().join("merged.json");
+    fs::write(
+        &bundle,
+        json!({"llmcap_bundle": 1, "reports": reports}).to_string(),
+    )
+    .unwrap();
+    for command in ["plan", "classify"] {
+        let written = dir.path().join("plan.json");
+        let output = if command == "plan" {
+            llmcap(&["plan", "-o", arg(&written), arg(&bundle)])
+        } else {
+            llmcap(&["classify", arg(&bundle)])
+        };
+        let errors: Vec<String> = stderr(&output)
+            .lines()
+            .filter(|l| l.starts_with("error: merged.json"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(errors.len(), 11, "{command}: {errors:#?}");
+        assert!(
+            errors[0].starts_with("error: merged.json#01: "),
+            "{errors:?}"
+        );
+        assert_eq!(
+            errors[10],
+            "error: merged.json: … and 20 more bad reports in this bundle"
+        );
+    }
+}

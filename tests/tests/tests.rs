@@ -30,5 +30,6 @@ mod plan_tables;
 mod plan_versions;
 mod plan_wire;
 mod probe_cli;
+mod probe_hostile;
 mod schema;
 mod seed_compat;

@@ -24,7 +24,8 @@
 //!
 //! # Sizes
 //!
-//! A bundle may be up to [`MAX_BUNDLE_BYTES`]; each report in it is still held to
+//! A bundle may be up to [`MAX_BUNDLE_BYTES`] and hold up to [`MAX_BUNDLE_REPORTS`] reports
+//! (more is an error for the whole bundle); each report in it is still held to
 //! [`MAX_REPORT_BYTES`]. A file larger than a report is read whole only when its first
 //! [`BUNDLE_SNIFF_BYTES`] name `llmcap_bundle`, as a bundle that llmcap writes does on its
 //! second line ([`worth_reading`]): a folder of large files that are not reports costs
@@ -41,6 +42,11 @@ pub const BUNDLE_VERSION: u64 = 1;
 
 /// The largest bundle accepted: a few thousand reports.
 pub const MAX_BUNDLE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The most reports a bundle may hold: a 32 MiB bundle of real reports (a few KiB each)
+/// holds a few thousand. A bundle with more is rejected whole, unread, so that no file of
+/// millions of tiny members (`{}` or `0`) costs memory or prints a line for each.
+pub const MAX_BUNDLE_REPORTS: usize = 10_000;
 
 /// How much of the start of a file larger than a report is looked at for `llmcap_bundle`.
 pub const BUNDLE_SNIFF_BYTES: usize = 64 * 1024;
@@ -132,8 +138,15 @@ fn read_into<'a>(name: Cow<'a, str>, bytes: &'a [u8], out: &mut Vec<ReadReport<'
 
 /// Whether a name is that of a bundle's report: it ends in `#` and digits.
 fn is_member_name(name: &str) -> bool {
+    bundle_name(name).is_some()
+}
+
+/// The bundle's name in the name of one of its reports (`merged.json` in `merged.json#07`);
+/// `None` for a name that is not a bundle's report.
+pub(super) fn bundle_name(name: &str) -> Option<&str> {
     name.rsplit_once('#')
-        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(file, _)| file)
 }
 
 /// The top of a bundle, each value kept as its raw text; a key given as `null` is present.
@@ -198,9 +211,57 @@ fn bundle_members<'a>(
 fn members(reports: Option<&RawValue>) -> Result<Vec<&RawValue>, FieldError> {
     const EXPECTED: &str = "a list of at least one report";
     let reports = reports.ok_or_else(|| FieldError::missing("reports", EXPECTED))?;
-    match serde_json::from_str::<Vec<&RawValue>>(reports.get()) {
-        Ok(list) if !list.is_empty() => Ok(list),
+    match serde_json::from_str::<Members<'_>>(reports.get()) {
+        Ok(list) if list.count > MAX_BUNDLE_REPORTS => Err(FieldError::invalid(
+            "reports",
+            format!("a list of {} reports", list.count),
+            format!("a list of 1 to {MAX_BUNDLE_REPORTS} reports"),
+        )),
+        Ok(list) if !list.kept.is_empty() => Ok(list.kept),
         _ => Err(FieldError::invalid("reports", show_raw(reports), EXPECTED)),
+    }
+}
+
+/// A bundle's list of reports: the first [`MAX_BUNDLE_REPORTS`] (and one more, to know
+/// that there are more), each as its raw text, and how many the list holds. The rest are
+/// counted, never kept, so a list of millions costs no memory.
+struct Members<'a> {
+    kept: Vec<&'a RawValue>,
+    count: usize,
+}
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct List;
+        impl<'de> serde::de::Visitor<'de> for List {
+            type Value = Members<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of reports")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Members<'de>, A::Error> {
+                let mut kept = Vec::new();
+                while kept.len() <= MAX_BUNDLE_REPORTS {
+                    match seq.next_element::<&'de RawValue>()? {
+                        Some(member) => kept.push(member),
+                        None => {
+                            let count = kept.len();
+                            return Ok(Members { kept, count });
+                        }
+                    }
+                }
+                let mut count = kept.len();
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                Ok(Members { kept, count })
+            }
+        }
+        deserializer.deserialize_seq(List)
     }
 }
 
@@ -448,6 +509,31 @@ mod tests {
         let read = read_reports("deep.json", deep.as_bytes());
         assert_eq!(names(&read), ["deep.json#1"]);
         assert!(read[0].report.is_err());
+    }
+
+    #[test]
+    fn a_bundle_of_more_reports_than_the_cap_is_one_error_and_not_read() {
+        let text = bundle_of(&vec!["{}"; MAX_BUNDLE_REPORTS + 1]);
+        let read = read_reports("many.json", text.as_bytes());
+        assert_eq!(
+            error(&read),
+            "many.json: field `reports` is a list of 10001 reports, expected a list of 1 to 10000 reports"
+        );
+        // The two files: a million `{}` (3 MB) and a bundle of zeros up to the size
+        // limit, read without keeping a member past the cap.
+        let million = bundle_of(&vec!["{}"; 1_000_000]);
+        assert!(error(&read_reports("m.json", million.as_bytes())).contains("1000000 reports"));
+        let zeros = bundle_of(&vec!["0"; (MAX_BUNDLE_BYTES as usize - 40) / 2]);
+        assert!(zeros.len() as u64 <= MAX_BUNDLE_BYTES);
+        assert!(worth_reading(zeros.len() as u64, zeros.as_bytes()));
+        let message = error(&read_reports("z.json", zeros.as_bytes()));
+        assert!(
+            message.contains("expected a list of 1 to 10000 reports"),
+            "{message}"
+        );
+        // Up to the cap, every member is read.
+        let full = bundle_of(&vec![PI; MAX_BUNDLE_REPORTS.min(300)]);
+        assert_eq!(read_reports("f.json", full.as_bytes()).len(), 300);
     }
 
     #[test]

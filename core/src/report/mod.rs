@@ -33,6 +33,7 @@
 pub mod bundle;
 mod de;
 mod error;
+mod error_lines;
 mod machine;
 mod parse;
 mod phase;
@@ -42,10 +43,11 @@ pub mod wire;
 mod write;
 
 pub use bundle::{
-    BUNDLE_SNIFF_BYTES, BUNDLE_VERSION, MAX_BUNDLE_BYTES, ReadReport, read_reports, worth_reading,
-    write_bundle,
+    BUNDLE_SNIFF_BYTES, BUNDLE_VERSION, MAX_BUNDLE_BYTES, MAX_BUNDLE_REPORTS, ReadReport,
+    read_reports, worth_reading, write_bundle,
 };
 pub use error::{FieldError, ReportError, SizeLimit, show_number, show_text};
+pub use error_lines::{MAX_ERRORS_PER_FILE, error_lines};
 pub use machine::{
     Benchmark, BenchmarkStatus, Capabilities, Embedding, EmbeddingStatus, Gpu, GpuMemory, GpuType,
     Machine, Ollama, System,
@@ -53,7 +55,7 @@ pub use machine::{
 pub use parse::{parse_raw, parse_report};
 pub use phase::Phase;
 pub use time::DateTime;
-pub use validate::check_performance;
+pub use validate::{MAX_TEXT_CHARS, check_performance};
 
 use serde::Serialize;
 use std::fmt;

@@ -6,7 +6,7 @@ use crate::out;
 use crate::report_io::{self, InputFile};
 use llmcap_core::classify::{Check, Overrides, classify};
 use llmcap_core::recommend::{Recommendations, Settings, recommend};
-use llmcap_core::report::{Capabilities, Report};
+use llmcap_core::report::{Capabilities, Report, error_lines};
 use llmcap_core::rules::Phase;
 use llmcap_core::text::escape_controls;
 use serde::Serialize;
@@ -57,10 +57,16 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             )))),
             Err(error) => {
                 bad = true;
-                out::error(&error);
                 outcomes.push(Outcome::Rejected { file, error });
             }
         }
+    }
+    let rejected = outcomes.iter().filter_map(|outcome| match outcome {
+        Outcome::Rejected { file, error } => Some((file.as_str(), error.as_str())),
+        Outcome::Evaluated(_) => None,
+    });
+    for line in error_lines(rejected) {
+        out::error(&line);
     }
     if args.json {
         out::print(&report_io::to_json(&outcomes)?)?;

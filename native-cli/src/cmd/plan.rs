@@ -6,6 +6,7 @@ use crate::{exclude, out, report_io};
 use llmcap_core::Report;
 use llmcap_core::export::export;
 use llmcap_core::plan::{self, PlanOptions, Rejected};
+use llmcap_core::report::error_lines;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,8 +38,12 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     }
     let mut plan = plan::plan(&plan::inputs(&kept), &options);
     plan.reject(rejected);
-    for rejected in &plan.rejected {
-        out::error(&rejected.error);
+    let rejected = plan
+        .rejected
+        .iter()
+        .map(|r| (r.file.as_str(), r.error.as_str()));
+    for line in error_lines(rejected) {
+        out::error(&line);
     }
     if plan.reports_used() == 0 {
         anyhow::bail!(

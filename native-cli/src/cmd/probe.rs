@@ -28,7 +28,9 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         llm_test: args.speed.llm_test.then_some(args.speed.llm_test_timeout),
         embedding: (!args.embed.skip_embedding).then(|| EmbedOptions::from_args(&args.embed)),
         tool_timeout: args.tool_timeout,
-        ollama_host: std::env::var("OLLAMA_HOST").ok(),
+        // A value that is not UTF-8 is passed on with U+FFFD for its bad bytes, so that the
+        // probe warns about it instead of silently asking the default server.
+        ollama_host: std::env::var_os("OLLAMA_HOST").map(|v| v.to_string_lossy().into_owned()),
     };
     let steps = 2
         + usize::from(options.bench.is_some())
@@ -46,10 +48,12 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
     };
     let document = document(&report, &settings);
     let json = report_io::to_json(&document)?;
+    let file_name = report_io::report_file_name(&report);
+    report_io::check_readable(&file_name, &json)?;
     let saved = if args.no_save {
         None
     } else {
-        let path = args.output_dir.join(report_io::report_file_name(&report));
+        let path = args.output_dir.join(file_name);
         report_io::write_atomic(&path, &json)?;
         Some(path)
     };

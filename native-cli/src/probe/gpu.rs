@@ -1,9 +1,10 @@
 //! GPU detection: NVIDIA through NVML with `nvidia-smi` as fallback, AMD through `rocm-smi`,
 //! Apple Silicon through `sysctl`.
 
+use super::bounds;
 use super::parse::{self, SmiGpu};
 use crate::tool::{self, ToolError};
-use llmcap_core::report::{Gpu, GpuType};
+use llmcap_core::report::{Gpu, GpuType, show_text};
 use std::time::Duration;
 
 /// What GPU detection found.
@@ -22,55 +23,35 @@ pub struct GpuFacts {
     pub nvml_memory: Vec<Option<(u32, u32)>>,
 }
 
-/// Looks for GPUs of every vendor. Each external tool is bounded by `timeout`.
+/// Looks for GPUs of every vendor. Each external tool is bounded by `timeout`, and what they
+/// say by [`bounds::gpus`].
 pub fn collect(timeout: Duration) -> GpuFacts {
     let mut facts = GpuFacts::default();
-    let nvidia = nvidia(timeout, &mut facts.warnings);
-    if !nvidia.is_empty() {
-        let found: Vec<SmiGpu> = nvidia.iter().map(|(g, _, _)| g.clone()).collect();
-        facts.guide_string = Some(parse::guide_gpu_string(&found));
-        facts.gpu_type = Some(GpuType::Nvidia);
-    }
-    for (g, source, memory) in nvidia {
-        facts.gpus.push(smi_to_gpu(g, source));
+    for (g, source, memory) in nvidia(timeout, &mut facts.warnings) {
+        facts.gpus.push(g.into_gpu("nvidia", source));
         facts.nvml_memory.push(memory);
     }
-    if facts.gpus.is_empty() {
-        let amd = amd(timeout, &mut facts.warnings);
-        if !amd.is_empty() {
-            facts.guide_string = Some(
-                amd.iter()
-                    .map(|g| match g.vram_total_mib {
-                        Some(mib) => format!("{}, {mib} MiB", g.name),
-                        None => g.name.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+    if !facts.gpus.is_empty() {
+        facts.gpu_type = Some(GpuType::Nvidia);
+    } else {
+        facts.gpus = amd(timeout, &mut facts.warnings);
+        if !facts.gpus.is_empty() {
             facts.gpu_type = Some(GpuType::Amd);
-            facts.gpus.extend(amd);
         }
     }
-    if let Some(apple) = apple(timeout, &mut facts.warnings) {
-        // The guide's script reports Apple Silicon over anything nvidia-smi said.
-        facts.guide_string = Some("Apple Silicon (Neural Engine available)".to_owned());
+    let apple = apple(timeout, &mut facts.warnings);
+    if let Some(apple) = apple {
         facts.gpu_type = Some(GpuType::AppleSilicon);
         facts.gpus.push(apple);
     }
-    facts.nvml_memory.resize(facts.gpus.len(), None);
+    bounds::gpus(&mut facts);
+    facts.guide_string = match facts.gpu_type {
+        // The guide's script reports Apple Silicon over anything nvidia-smi said.
+        Some(GpuType::AppleSilicon) => Some("Apple Silicon (Neural Engine available)".to_owned()),
+        Some(_) => Some(parse::guide_gpu_string(&facts.gpus)),
+        None => None,
+    };
     facts
-}
-
-fn smi_to_gpu(g: SmiGpu, source: &str) -> Gpu {
-    Gpu {
-        vendor: "nvidia".to_owned(),
-        name: g.name,
-        vram_total_mib: g.total_mib,
-        vram_free_mib: g.free_mib,
-        driver: g.driver,
-        unified_memory: false,
-        source: Some(source.to_owned()),
-    }
 }
 
 /// An NVIDIA GPU, the tool that found it, and NVML's memory clock and bus width.
@@ -91,11 +72,15 @@ fn nvidia(timeout: Duration, warnings: &mut Vec<String>) -> Vec<NvidiaGpu> {
     for program in nvidia_smi_candidates() {
         match tool::run(program, parse::NVIDIA_SMI_ARGS, timeout) {
             Ok(text) => {
-                let gpus = parse::nvidia_smi_csv(&text);
-                if gpus.is_empty() && !text.trim().is_empty() {
-                    warnings.push(format!("nvidia-smi printed no GPU: {}", first_line(&text)));
+                let parsed = parse::nvidia_smi_csv(&text);
+                if let Some(warning) = skipped_lines("nvidia-smi", &parsed) {
+                    warnings.push(warning);
                 }
-                return gpus.into_iter().map(|g| (g, "nvidia-smi", None)).collect();
+                return parsed
+                    .items
+                    .into_iter()
+                    .map(|g| (g, "nvidia-smi", None))
+                    .collect();
             }
             Err(ToolError::NotFound(_)) => continue,
             Err(e) => {
@@ -168,20 +153,25 @@ fn amd(timeout: Duration, warnings: &mut Vec<String>) -> Vec<Gpu> {
     }
     match tool::run("rocm-smi", parse::ROCM_SMI_ARGS, timeout) {
         Ok(text) => match parse::rocm_smi_json(&text) {
-            Some(gpus) => gpus
-                .into_iter()
-                .map(|g| Gpu {
-                    vendor: "amd".to_owned(),
-                    name: g.name,
-                    vram_total_mib: g.total_mib,
-                    vram_free_mib: g.free_mib,
-                    driver: None,
-                    unified_memory: false,
-                    source: Some("rocm-smi".to_owned()),
-                })
-                .collect(),
+            Some(parsed) => {
+                if let Some(warning) = skipped_lines("rocm-smi", &parsed) {
+                    warnings.push(warning);
+                }
+                parsed
+                    .items
+                    .into_iter()
+                    .map(|g| SmiGpu {
+                        name: g.name,
+                        total_mib: g.total_mib,
+                        free_mib: g.free_mib,
+                        driver: None,
+                    })
+                    .map(|g| g.into_gpu("amd", "rocm-smi"))
+                    .collect()
+            }
             None => {
-                warnings.push(format!("rocm-smi printed no JSON: {}", first_line(&text)));
+                let first = show_text(text.lines().next().unwrap_or(""));
+                warnings.push(format!("rocm-smi printed no JSON: {first}"));
                 Vec::new()
             }
         },
@@ -246,13 +236,21 @@ fn apple(_timeout: Duration, _warnings: &mut Vec<String>) -> Option<Gpu> {
     None
 }
 
-fn first_line(text: &str) -> String {
-    text.lines()
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect()
+/// One warning for the lines of a tool's output that were no GPU, when there were any.
+fn skipped_lines<T>(tool: &str, parsed: &parse::Parsed<T>) -> Option<String> {
+    let first = parsed.first_skipped.as_deref()?;
+    let lines = match parsed.skipped {
+        1 => "1 line that did not parse as a GPU was".to_owned(),
+        n => format!("{n} lines that did not parse as a GPU were"),
+    };
+    let found = match parsed.items.len() {
+        0 => "no GPU".to_owned(),
+        1 => "1 GPU".to_owned(),
+        n => format!("{n} GPUs"),
+    };
+    Some(format!(
+        "{tool} printed {found}; {lines} skipped (the first: {first})"
+    ))
 }
 
 #[cfg(test)]
@@ -266,6 +264,20 @@ mod tests {
         assert_eq!(gpu.vram_total_mib, Some(32768));
         assert!(gpu.unified_memory);
         assert_eq!(apple_gpu("0", "Intel(R) Core(TM) i7", "17179869184"), None);
+    }
+
+    #[test]
+    fn skipped_lines_are_one_warning_that_counts_them() {
+        let parsed = parse::nvidia_smi_csv("NVIDIA X, 1024, 1000, 550.54\n\u{1b}[2J,x\nzz\n");
+        assert_eq!(
+            skipped_lines("nvidia-smi", &parsed).unwrap(),
+            "nvidia-smi printed 1 GPU; 2 lines that did not parse as a GPU were skipped \
+             (the first: \"\\u{1b}[2J,x\")"
+        );
+        assert_eq!(
+            skipped_lines("nvidia-smi", &parse::nvidia_smi_csv("NVIDIA X, 1, 1, 1\n")),
+            None
+        );
     }
 
     #[test]

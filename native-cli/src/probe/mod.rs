@@ -4,9 +4,11 @@
 //! host; the benchmark runs after them on an otherwise idle process. [`assemble`] turns the
 //! measurements into a [`Report`] and is a pure function, tested on its own.
 
+pub mod bounds;
 pub mod gpu;
 pub mod llm_test;
 pub mod ollama;
+pub mod ollama_host;
 pub mod parse;
 pub mod performance;
 pub mod system;
@@ -298,7 +300,7 @@ pub fn assemble(m: Measurements, hostname: Option<Hostname>) -> Report {
     warnings.extend(m.gpu.warnings.iter().cloned());
     warnings.extend(m.ollama.1.iter().cloned());
     let architecture = m.host.architecture.clone();
-    let system = System {
+    let mut system = System {
         platform: Some(platform_name().to_owned()),
         processor: Some(processor_name(&architecture)),
         architecture: Some(architecture),
@@ -319,6 +321,7 @@ pub fn assemble(m: Measurements, hostname: Option<Hostname>) -> Report {
         disk_mount,
         gpus: m.gpu.gpus.clone(),
     };
+    bounds::system(&mut system, &mut warnings);
     if m.speed.is_some() && cfg!(debug_assertions) {
         warnings.push(UNOPTIMISED.to_owned());
     }
@@ -340,6 +343,7 @@ pub fn assemble(m: Measurements, hostname: Option<Hostname>) -> Report {
         performance: checked(section, &mut warnings),
     };
     let capabilities: Capabilities = classify(&machine).capabilities;
+    bounds::warnings(&mut warnings);
     Report {
         schema_version: Some(SCHEMA_VERSION),
         tool: Some(Tool {

@@ -1,12 +1,9 @@
 //! Ollama: is the CLI installed, which version, does its server answer, which models it has.
 
-use super::parse;
+use super::{bounds, ollama_host, parse};
 use crate::tool::{self, ToolError};
 use llmcap_core::report::Ollama;
 use std::time::Duration;
-
-/// How long the server may take to answer `/api/tags`.
-pub const SERVER_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// Where the `ollama` CLI is looked for when it is not on `PATH`: Homebrew's and the
 /// installers' folders, which a non-login SSH session (Ansible's, on macOS above all) lacks.
@@ -29,11 +26,28 @@ fn run_ollama(args: &[&str], timeout: Duration) -> Result<String, ToolError> {
     }
 }
 
-/// Checks Ollama. `ollama_host` is the `OLLAMA_HOST` setting, when set. Returns the facts and
-/// the problems met.
+/// Checks Ollama. `ollama_host` is the `OLLAMA_HOST` setting, when set. The CLI and the
+/// server are asked at once, each within `timeout`. The server is reachable only when its
+/// HTTP API answered with Ollama's model list: a CLI that exits 0 proves nothing. Returns the
+/// facts and the problems met.
 pub fn collect(ollama_host: Option<&str>, timeout: Duration) -> (Ollama, Vec<String>) {
-    let mut warnings = Vec::new();
-    let (installed, version) = match run_ollama(&["--version"], timeout) {
+    let host = ollama_host::parse(ollama_host);
+    let mut warnings: Vec<String> = host.warning.iter().cloned().collect();
+    let (cli, server) = std::thread::scope(|scope| {
+        let cli = scope.spawn(|| run_ollama(&["--version"], timeout));
+        let server = host
+            .base
+            .as_deref()
+            .map(|base| server_models(base, timeout));
+        let cli = cli.join().unwrap_or_else(|_| {
+            Err(ToolError::Io {
+                tool: "ollama".to_owned(),
+                message: "the check stopped".to_owned(),
+            })
+        });
+        (cli, server)
+    });
+    let (installed, version) = match cli {
         Ok(text) => (true, parse::ollama_version(&text)),
         Err(ToolError::NotFound(_)) => (false, None),
         // `ollama --version` exits non-zero when no server runs, but still names itself.
@@ -43,35 +57,31 @@ pub fn collect(ollama_host: Option<&str>, timeout: Duration) -> (Ollama, Vec<Str
             (true, None)
         }
     };
-    let base = parse::ollama_base_url(ollama_host);
-    let (server_reachable, models) = match server_models(&base) {
-        Ok(models) => (true, models),
-        // The CLI reaches servers this build cannot (HTTPS): ask it before giving up.
-        Err(_) if installed && let Ok(text) = run_ollama(&["list"], timeout) => {
-            (true, parse::ollama_list(&text))
-        }
-        Err(reason) => {
-            if installed {
-                warnings.push(format!(
-                    "Ollama is installed but its server at {base} did not answer ({reason}); start it with `ollama serve`"
-                ));
-            }
+    let (server_reachable, models) = match (server, &host.base) {
+        (Some(Ok(models)), _) => (true, models),
+        (Some(Err(reason)), Some(base)) if installed => {
+            warnings.push(format!(
+                "Ollama is installed but its server at {base} did not answer ({reason}); start it with `ollama serve`"
+            ));
             (false, Vec::new())
         }
+        _ => (false, Vec::new()),
     };
-    let ollama = Ollama {
+    let mut ollama = Ollama {
         installed,
         version,
-        host: Some(base),
+        host: host.base,
         server_reachable,
         models,
     };
+    bounds::ollama(&mut ollama, &mut warnings);
     (ollama, warnings)
 }
 
-fn server_models(base: &str) -> Result<Vec<String>, String> {
+/// Ollama's models from `GET /api/tags`, or why the server gave none.
+fn server_models(base: &str, timeout: Duration) -> Result<Vec<String>, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(SERVER_TIMEOUT))
+        .timeout_global(Some(timeout))
         .http_status_as_error(true)
         .build()
         .into();
@@ -135,8 +145,35 @@ mod tests {
     }
 
     #[test]
+    fn a_server_that_never_answers_is_bounded_by_the_tool_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        // Accepts the connection (the kernel queues it) and never answers.
+        let started = std::time::Instant::now();
+        let (ollama, _) = collect(Some(&address), Duration::from_millis(500));
+        assert!(!ollama.server_reachable);
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(listener);
+    }
+
+    #[test]
     fn a_server_that_is_not_ollama_is_reported() {
         let base = serve_once("<html>hello</html>");
-        assert!(server_models(&base).unwrap_err().contains("not Ollama"));
+        assert!(
+            server_models(&base, Duration::from_secs(2))
+                .unwrap_err()
+                .contains("not Ollama")
+        );
+        let empty = serve_once("{}");
+        assert!(
+            server_models(&empty, Duration::from_secs(2))
+                .unwrap_err()
+                .contains("not Ollama"),
+            "an object without `models` is not Ollama's answer"
+        );
     }
 }

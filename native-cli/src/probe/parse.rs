@@ -1,135 +1,18 @@
 //! Pure parsers of external tools' output, tested on captured text.
 
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
-/// One GPU as `nvidia-smi` describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SmiGpu {
-    /// Product name.
-    pub name: String,
-    /// Total memory, MiB; `None` where it prints `[N/A]` (unified-memory parts such as GB10).
-    pub total_mib: Option<u64>,
-    /// Free memory, MiB.
-    pub free_mib: Option<u64>,
-    /// Driver version.
-    pub driver: Option<String>,
-}
+mod smi;
 
-/// The query llmcap sends to `nvidia-smi`.
-pub const NVIDIA_SMI_ARGS: &[&str] = &[
-    "--query-gpu=name,memory.total,memory.free,driver_version",
-    "--format=csv,noheader,nounits",
-];
+pub use smi::{
+    NVIDIA_SMI_ARGS, Parsed, ROCM_SMI_ARGS, SmiGpu, guide_gpu_string, nvidia_smi_csv, rocm_smi_json,
+};
 
-/// Parses `nvidia-smi --query-gpu=name,memory.total,memory.free,driver_version
-/// --format=csv,noheader,nounits`: one line per GPU. Lines that do not have four fields are
-/// skipped; fields that are not numbers (`[N/A]`, `[Not Supported]`) become `None`.
-pub fn nvidia_smi_csv(text: &str) -> Vec<SmiGpu> {
-    text.lines()
-        .filter_map(|line| {
-            // The name comes first and is the only field that could hold a comma.
-            let mut fields = line.rsplitn(4, ',').map(str::trim);
-            let driver = fields.next()?;
-            let free = fields.next()?;
-            let total = fields.next()?;
-            let name = fields.next()?;
-            (!name.is_empty()).then(|| SmiGpu {
-                name: name.to_owned(),
-                total_mib: total.parse().ok(),
-                free_mib: free.parse().ok(),
-                driver: (!driver.is_empty() && !driver.starts_with('[')).then(|| driver.to_owned()),
-            })
-        })
-        .collect()
-}
-
-/// The guide's `gpu` string for these GPUs: what its query (`name,memory.total`,
-/// `csv,noheader`) prints, one `NAME, N MiB` line per GPU.
-pub fn guide_gpu_string(gpus: &[SmiGpu]) -> String {
-    gpus.iter()
-        .map(|g| match g.total_mib {
-            Some(mib) => format!("{}, {mib} MiB", g.name),
-            None => format!("{}, [N/A]", g.name),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// One AMD GPU as `rocm-smi` describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RocmGpu {
-    /// `card0`, `card1`, ...
-    pub card: String,
-    /// `Card series`, else `Card model`, else the card id.
-    pub name: String,
-    /// Total VRAM, MiB.
-    pub total_mib: Option<u64>,
-    /// Free VRAM, MiB (total − used).
-    pub free_mib: Option<u64>,
-}
-
-/// The query llmcap sends to `rocm-smi`.
-pub const ROCM_SMI_ARGS: &[&str] = &["--showproductname", "--showmeminfo", "vram", "--json"];
-
-/// Parses `rocm-smi --showproductname --showmeminfo vram --json`: an object of `cardN`
-/// objects whose values are strings, byte counts included. Returns `None` for text that is
-/// not such JSON.
-pub fn rocm_smi_json(text: &str) -> Option<Vec<RocmGpu>> {
-    let cards: BTreeMap<String, serde_json::Value> = serde_json::from_str(text.trim()).ok()?;
-    let bytes_to_mib = |v: Option<&serde_json::Value>| {
-        v.and_then(|v| v.as_str())
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(|b| b / (1024 * 1024))
-    };
-    let mut gpus: Vec<RocmGpu> = cards
-        .iter()
-        .filter(|(card, _)| card.starts_with("card"))
-        .filter_map(|(card, fields)| {
-            let fields = fields.as_object()?;
-            let text = |key: &str| {
-                fields
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty() && *s != "N/A")
-            };
-            let total_mib = bytes_to_mib(fields.get("VRAM Total Memory (B)"));
-            let used_mib = bytes_to_mib(fields.get("VRAM Total Used Memory (B)"));
-            Some(RocmGpu {
-                card: card.clone(),
-                name: text("Card series")
-                    .or_else(|| text("Card model"))
-                    .unwrap_or(card)
-                    .to_owned(),
-                total_mib,
-                free_mib: total_mib.zip(used_mib).map(|(t, u)| t.saturating_sub(u)),
-            })
-        })
-        .collect();
-    gpus.sort_by_key(|g| card_number(&g.card));
-    Some(gpus)
-}
-
-fn card_number(card: &str) -> u64 {
-    card.trim_start_matches("card").parse().unwrap_or(u64::MAX)
-}
-
-/// Model names from `ollama list`: the first column of every line after the header.
-pub fn ollama_list(text: &str) -> Vec<String> {
-    text.lines()
-        .skip_while(|line| !line.trim_start().starts_with("NAME"))
-        .skip(1)
-        .filter_map(|line| line.split_whitespace().next())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Model names from the Ollama server's `GET /api/tags`.
+/// Model names from the Ollama server's `GET /api/tags`; `None` for an answer without its
+/// `models` list, which no Ollama server gives.
 pub fn ollama_tags(json: &str) -> Option<Vec<String>> {
     #[derive(Deserialize)]
     struct Tags {
-        #[serde(default)]
         models: Vec<Model>,
     }
     #[derive(Deserialize)]
@@ -147,41 +30,6 @@ pub fn ollama_version(text: &str) -> Option<String> {
         .filter_map(|line| line.split_once("version is "))
         .map(|(_, version)| version.trim().to_owned())
         .find(|v| !v.is_empty())
-}
-
-/// The base URL of the Ollama server from `OLLAMA_HOST`, as Ollama's own client reads it:
-/// scheme optional (http), port optional (11434), and `0.0.0.0` (listen everywhere) reached
-/// on loopback.
-pub fn ollama_base_url(ollama_host: Option<&str>) -> String {
-    const DEFAULT_PORT: &str = "11434";
-    let raw = ollama_host
-        .map(str::trim)
-        .filter(|h| !h.is_empty())
-        .unwrap_or("127.0.0.1");
-    let (scheme, rest) = match raw.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("http".to_owned(), raw),
-    };
-    let rest = rest.trim_end_matches('/');
-    let (host, port) = match rest.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (host, port)
-        }
-        _ => (
-            rest,
-            if scheme == "https" {
-                "443"
-            } else {
-                DEFAULT_PORT
-            },
-        ),
-    };
-    let host = match host {
-        "" | "0.0.0.0" => "127.0.0.1",
-        "[::]" => "[::1]",
-        other => other,
-    };
-    format!("{scheme}://{host}:{port}")
 }
 
 /// The mount points of `/proc/self/mounts` (device, mount point, type, options, ...), with
@@ -240,86 +88,13 @@ mod tests {
         );
     }
 
-    const H200: &str = include_str!("../../../tests/fixtures/tools/nvidia-smi-h200.txt");
-
-    /// The block of the capture that follows `### name`.
-    fn section<'a>(capture: &'a str, name: &str) -> &'a str {
-        let start = capture.find(&format!("### {name}\n")).unwrap() + name.len() + 5;
-        let rest = &capture[start..];
-        let end = rest
-            .find("\nrc=")
-            .or_else(|| rest.find("\n###"))
-            .unwrap_or(rest.len());
-        &rest[..end]
-    }
-
-    #[test]
-    fn parses_the_h200_capture() {
-        // The capture's "with header" block printed the four fields with units: strip the header
-        // and units, and check the same parser reads the machine's real values.
-        let with_header = section(H200, "with header");
-        let body: String = with_header
-            .lines()
-            .skip(1)
-            .map(|l| l.replace(" MiB", ""))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let gpus = nvidia_smi_csv(&body);
-        assert_eq!(
-            gpus,
-            vec![SmiGpu {
-                name: "NVIDIA H200".into(),
-                total_mib: Some(143771),
-                free_mib: Some(143156),
-                driver: Some("580.159.04".into()),
-            }]
-        );
-        // The guide's own query printed exactly this string on that machine.
-        assert_eq!(guide_gpu_string(&gpus), section(H200, "seed query"));
-    }
-
-    #[test]
-    fn unified_memory_parts_print_not_available() {
-        let gpus = nvidia_smi_csv("NVIDIA GB10, [N/A], [N/A], 580.95.05\n");
-        assert_eq!(gpus[0].total_mib, None);
-        assert_eq!(gpus[0].driver.as_deref(), Some("580.95.05"));
-        assert_eq!(guide_gpu_string(&gpus), "NVIDIA GB10, [N/A]");
-    }
-
-    #[test]
-    fn several_gpus_and_junk_lines() {
-        let text = "NVIDIA GeForce RTX 4090, 24564, 23000, 550.54\nNVIDIA GeForce RTX 3060, 12288, 12000, 550.54\n\nNo devices were found\n";
-        let gpus = nvidia_smi_csv(text);
-        assert_eq!(gpus.len(), 2);
-        assert_eq!(
-            guide_gpu_string(&gpus),
-            "NVIDIA GeForce RTX 4090, 24564 MiB\nNVIDIA GeForce RTX 3060, 12288 MiB"
-        );
-    }
-
-    #[test]
-    fn parses_rocm_smi() {
-        let text = include_str!("../../../tests/fixtures/tools/rocm-smi.json");
-        let gpus = rocm_smi_json(text).unwrap();
-        assert_eq!(gpus.len(), 2);
-        assert_eq!(gpus[0].name, "Radeon RX 7900 XTX");
-        assert_eq!(gpus[0].total_mib, Some(24576));
-        assert_eq!(gpus[0].free_mib, Some(24576 - 24488));
-        assert_eq!(gpus[1].card, "card1");
-        assert_eq!(rocm_smi_json("ERROR: No AMD GPUs specified"), None);
-    }
-
     #[test]
     fn parses_ollama() {
-        let list = "NAME                                  ID              SIZE      MODIFIED\nphi3:3.8b-mini-4k-instruct-q4_0       64c1188f2485    2.2 GB    3 weeks ago\nnomic-embed-text:latest               0a109f422b47    274 MB    2 months ago\n";
-        assert_eq!(
-            ollama_list(list),
-            vec!["phi3:3.8b-mini-4k-instruct-q4_0", "nomic-embed-text:latest"]
-        );
-        assert_eq!(ollama_list("NAME ID SIZE MODIFIED\n"), Vec::<String>::new());
         let tags = r#"{"models":[{"name":"phi3:latest","model":"phi3:latest","size":2176178913}]}"#;
         assert_eq!(ollama_tags(tags), Some(vec!["phi3:latest".to_owned()]));
         assert_eq!(ollama_tags("<html>"), None);
+        assert_eq!(ollama_tags("{}"), None);
+        assert_eq!(ollama_tags(r#"{"models":[]}"#), Some(vec![]));
         assert_eq!(
             ollama_version("ollama version is 0.5.7\n").as_deref(),
             Some("0.5.7")
@@ -328,21 +103,5 @@ mod tests {
             ollama_version("Warning: could not connect to a running Ollama instance\nWarning: client version is 0.6.2\n").as_deref(),
             Some("0.6.2")
         );
-    }
-
-    #[test]
-    fn ollama_host_forms() {
-        for (host, url) in [
-            (None, "http://127.0.0.1:11434"),
-            (Some(""), "http://127.0.0.1:11434"),
-            (Some("0.0.0.0"), "http://127.0.0.1:11434"),
-            (Some("0.0.0.0:8080"), "http://127.0.0.1:8080"),
-            (Some("gpu-box"), "http://gpu-box:11434"),
-            (Some("http://gpu-box:11434/"), "http://gpu-box:11434"),
-            (Some("https://ollama.example"), "https://ollama.example:443"),
-            (Some("[::]:11434"), "http://[::1]:11434"),
-        ] {
-            assert_eq!(ollama_base_url(host), url, "{host:?}");
-        }
     }
 }

@@ -41,13 +41,16 @@ pub fn measure(options: &PerformanceOptions) -> (MemoryBandwidth, Compute) {
 
 /// Ollama's own Phi-3 speed on the server the probe found (`ollama`), within `timeout`.
 pub fn llm_test(ollama: &Ollama, timeout: Duration) -> OllamaSpeed {
-    let base = ollama.host.as_deref().unwrap_or_default();
-    super::llm_test::run(base, ollama.server_reachable, &ollama.models, timeout)
+    match ollama.host.as_deref() {
+        Some(base) => super::llm_test::run(base, ollama.server_reachable, &ollama.models, timeout),
+        None => OllamaSpeed {
+            reason: Some(
+                "OLLAMA_HOST names no server that can be asked (see the warnings)".to_owned(),
+            ),
+            ..Default::default()
+        },
+    }
 }
-
-/// GPU memory llmcap believes, MiB: up to 2 TiB (no GPU has more); more, or 0, is a broken
-/// reading.
-const MAX_GPU_MIB: u64 = 2 << 20;
 
 /// Builds the section: the CPU's row from the measurements, a row per GPU, and Ollama's
 /// measurement. `ram_available_bytes` is what a unified-memory GPU may use; generation
@@ -101,7 +104,7 @@ fn gpu_memory_bytes(
         return Some(ram_available_bytes);
     }
     match gpu.vram_total_mib {
-        Some(mib) if (1..=MAX_GPU_MIB).contains(&mib) => Some(mib << 20),
+        Some(mib) if (1..=super::bounds::MAX_GPU_MIB).contains(&mib) => Some(mib << 20),
         Some(mib) => {
             warnings.push(format!(
                 "{}: {mib} MiB of GPU memory is not a reading any GPU gives; its speed is not predicted",
