@@ -12,6 +12,7 @@ pub mod classify;
 pub mod document;
 pub mod export;
 pub mod judge;
+pub mod link;
 pub mod num;
 pub mod plan;
 pub mod recommend;

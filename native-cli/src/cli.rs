@@ -82,6 +82,9 @@ pub struct ProbeArgs {
     /// The embedding-model load test.
     #[command(flatten)]
     pub embed: crate::embed::EmbedArgs,
+    /// A link to the page that carries the report.
+    #[command(flatten)]
+    pub link: LinkArgs,
     /// Seconds each external tool (nvidia-smi, rocm-smi, ollama, python3) may take.
     #[arg(long, default_value = "5", value_name = "SECONDS", value_parser = seconds)]
     pub tool_timeout: Duration,
@@ -91,6 +94,18 @@ pub struct ProbeArgs {
     /// Context llmcap's own assessment judges inference at, tokens (KV cache included).
     #[arg(long, default_value_t = llmcap_core::judge::table::DEFAULT_CONTEXT_TOKENS, value_name = "TOKENS", value_parser = clap::value_parser!(u64).range(256..=131_072))]
     pub context: u64,
+}
+
+/// Links to the page that carry reports in their fragment (`#r=…`), which browsers never send.
+#[derive(Debug, Clone, Args)]
+pub struct LinkArgs {
+    /// Print only a link to the page that carries the report(s): opening it adds them to the
+    /// fleet in that browser.
+    #[arg(long, conflicts_with = "json")]
+    pub link: bool,
+    /// The page the link opens.
+    #[arg(long, value_name = "URL", default_value = llmcap_core::link::PAGE_URL)]
+    pub page_url: String,
 }
 
 /// What is measured of LLM speed: memory bandwidth, and Phi-3 through Ollama on request.
@@ -178,6 +193,9 @@ pub struct PlanArgs {
     /// Where to write the export [default: llmcap_inventory.yml for ansible].
     #[arg(long, value_name = "FILE", requires = "export")]
     pub export_output: Option<PathBuf>,
+    /// A link to the page that carries the whole fleet.
+    #[command(flatten)]
+    pub link: LinkArgs,
     /// Plan without these machines, by report host name (repeat it, or give a comma list):
     /// their share of E0 goes to the others, as after losing a machine.
     #[arg(long, value_name = "HOST", value_delimiter = ',')]

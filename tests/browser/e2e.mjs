@@ -418,6 +418,33 @@ test('a bundle larger than a report is read whole; a large file that is no bundl
   assert.equal(text, `log.json: too large (${log.length} bytes); a report can be at most 1048576 bytes`);
 });
 
+test('a link from llmcap probe --link adds exactly that report, with the CLI\'s plan of it', { skip: !LLMCAP_BIN && 'needs LLMCAP_BIN' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'llmcap-link-'));
+  const url = execFileSync(LLMCAP_BIN, ['probe', '--skip-embedding', '--hostname', 'linked-box', '--link', '--page-url', `${BASE_URL}/index.html`, '-o', dir, '-q'],
+    { stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').trim();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/index\.html#r=[A-Za-z0-9_-]+$/);
+  const saved = join(dir, 'capability_report_linked-box.json');
+  const fresh = await context.newPage();
+  try {
+    await fresh.goto(url);
+    await fresh.waitForSelector('#link-note');
+    assert.match(await fresh.locator('#link-note').innerText(), /^Added from the link: linked-box \(1 report\)/);
+    const hosts = await fresh.locator('#fleet-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.host));
+    assert.deepEqual(hosts, ['linked-box']);
+    const [dl] = await Promise.all([fresh.waitForEvent('download'), fresh.click('#download-plan')]);
+    const path = join(ARTIFACTS, 'distributed_plan.link.json');
+    await dl.saveAs(path);
+    const cli = execFileSync(LLMCAP_BIN, ['plan', '--json', '-o', join(dir, 'plan.json'), saved], { stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.equal(readFileSync(path, 'utf8'), cli.toString('utf8'), 'the page plans the linked report as llmcap plan plans the file');
+    // A damaged link changes nothing and says why.
+    await fresh.evaluate((u) => { location.hash = u.split('#')[1].slice(0, 40); }, url);
+    await fresh.waitForFunction(() => document.querySelector('#link-note')?.innerText.startsWith('The link was not opened'));
+    assert.equal(await fresh.locator('#fleet-table tbody tr').count(), 1);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('no request beyond the page\'s own assets', async () => {
   const outside = requests.filter((url) => {
     if (url.startsWith(`blob:${ORIGIN}/`) || url.startsWith('data:')) return false;

@@ -222,3 +222,70 @@ fn exclude_plans_without_those_hosts_and_the_e0_ranges_still_cover_everything() 
     let written: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(written, some, "the plan file is the plan printed");
 }
+
+#[test]
+fn a_link_carries_the_whole_fleet_or_says_it_is_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        fixture("seed-reports/epyc-2core.json"),
+        fixture("seed-reports/h200-16core-offline.json"),
+    ];
+    let output = llmcap(&[
+        "plan",
+        arg(&files[0]),
+        arg(&files[1]),
+        "--link",
+        "--page-url",
+        "http://127.0.0.1:9/page/",
+        "-o",
+        arg(&dir.path().join("plan.json")),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let url = stdout(&output);
+    let fragment = url
+        .trim()
+        .strip_prefix("http://127.0.0.1:9/page/#")
+        .unwrap_or_else(|| panic!("{url}"));
+    let bundle: Value =
+        serde_json::from_slice(&llmcap_core::link::decode(fragment).unwrap()).unwrap();
+    let hosts: Vec<&str> = bundle["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["hostname"].as_str().unwrap())
+        .collect();
+    assert_eq!(hosts.len(), 2, "{bundle}");
+    for file in &files {
+        let report: Value = serde_json::from_slice(&fs::read(file).unwrap()).unwrap();
+        assert!(hosts.contains(&report["hostname"].as_str().unwrap()));
+    }
+
+    // Random host names do not compress: 8,000 of them make a link too long to share.
+    let many = dir.path().join("many");
+    fs::create_dir(&many).unwrap();
+    let text = fs::read_to_string(&files[0]).unwrap();
+    let mut report: Value = serde_json::from_str(&text).unwrap();
+    for i in 0..8000u64 {
+        let host = format!("h{:016x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        report["hostname"] = Value::from(host.clone());
+        fs::write(many.join(format!("{host}.json")), report.to_string()).unwrap();
+    }
+    let output = llmcap(&[
+        "plan",
+        arg(&many),
+        "--link",
+        "-o",
+        arg(&dir.path().join("p2.json")),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty());
+    let err = stderr(&output);
+    assert!(
+        err.contains("no link for the fleet's 8000 reports: the link is too long"),
+        "{err}"
+    );
+    assert!(
+        dir.path().join("p2.json").is_file(),
+        "the plan is still written"
+    );
+}

@@ -284,6 +284,13 @@ fn readable_output_says_what_to_install() {
     assert!(text.contains("Report saved to:"), "{text}");
     assert!(text.contains("not run (--skip-benchmark)"), "{text}");
     assert!(stderr(&output).is_empty(), "--quiet: {}", stderr(&output));
+    // The last line links to the page with the saved report in the fragment.
+    let last = text.lines().last().unwrap();
+    let fragment = last
+        .strip_prefix("Add it to the page's fleet: https://llmcap.github.io/llmcap/#")
+        .unwrap_or_else(|| panic!("{last}"));
+    let saved = std::fs::read(dir.path().join("capability_report_h.json")).unwrap();
+    assert_eq!(llmcap_core::link::decode(fragment).unwrap(), saved);
 }
 
 #[test]

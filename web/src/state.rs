@@ -8,6 +8,7 @@ use crate::examples;
 use crate::fleet::{Fleet, MachineView, Sort, SortKey, sort_rows};
 use crate::plan_view_model::{self, PlanView};
 use crate::shared::Shared;
+use llmcap_core::link;
 use llmcap_core::report::write_bundle;
 use llmcap_core::{
     Overrides, Plan, PlanOptions, Report, ReportFile, Settings, Strategy, document, plan_json,
@@ -60,6 +61,9 @@ pub enum Action {
     AddFiles(Vec<FileInput>),
     /// The bundled example reports.
     LoadExamples,
+    /// A link's fragment (`#r=…`): its reports are added, or nothing changes and the note
+    /// says why.
+    OpenLink(String),
     /// Forget one file.
     Remove(u64),
     /// Forget every file and every what-if value.
@@ -128,6 +132,8 @@ pub struct AppState {
     pub fleet: Shared<Fleet>,
     /// Derived: the plan as the page shows it.
     pub plan_view: Shared<PlanView>,
+    /// What opening a link did: the reports it added, or why it added none.
+    pub link_note: Option<Result<String, String>>,
 }
 
 impl Default for AppState {
@@ -144,6 +150,7 @@ impl Default for AppState {
             detail: None,
             fleet: Shared::default(),
             plan_view: Shared::default(),
+            link_note: None,
         };
         state.refresh_fleet();
         state
@@ -171,6 +178,7 @@ impl AppState {
                     .map(|(name, text)| FileInput::bytes(*name, text.as_bytes()))
                     .collect(),
             ),
+            Action::OpenLink(fragment) => self.open_link(&fragment),
             Action::Remove(id) => {
                 let files = self.files.iter().filter(|f| f.id != id).cloned().collect();
                 self.files = Shared::new(files);
@@ -215,6 +223,47 @@ impl AppState {
                 self.refresh_detail();
             }
         }
+    }
+
+    /// Adds a link's reports as one file, read like a dropped one; a
+    /// link that is damaged, too long or holds no valid report changes nothing.
+    fn open_link(&mut self, fragment: &str) {
+        let bytes = match link::decode(fragment) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.link_note = Some(Err(format!("The link was not opened: {e}.")));
+                return;
+            }
+        };
+        let reports = llmcap_core::report::read_reports(link::LINK_FILE, &bytes);
+        let hosts: Vec<String> = reports
+            .iter()
+            .filter_map(|r| Some(r.report.as_ref().ok()?.hostname.to_string()))
+            .collect();
+        if hosts.is_empty() {
+            let why = reports
+                .first()
+                .and_then(|r| r.report.as_ref().err())
+                .map_or_else(|| "it holds no report".to_owned(), ToString::to_string);
+            self.link_note = Some(Err(format!("The link was not opened: {why}.")));
+            return;
+        }
+        // One report is named as `llmcap probe` names its file, so the plan is the CLI's
+        // plan of that file; a bundle keeps the link's name.
+        let name = match (reports.as_slice(), hosts.as_slice()) {
+            ([one], [host]) if one.name == link::LINK_FILE => {
+                format!("capability_report_{host}.json")
+            }
+            _ => link::LINK_FILE.to_owned(),
+        };
+        drop(reports);
+        self.add(vec![FileInput::bytes(name, bytes)]);
+        self.link_note = Some(Ok(format!(
+            "Added from the link: {} ({} report{}).",
+            hosts.join(", "),
+            hosts.len(),
+            if hosts.len() == 1 { "" } else { "s" }
+        )));
     }
 
     fn new_id(&mut self) -> u64 {

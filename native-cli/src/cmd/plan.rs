@@ -63,7 +63,18 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    if args.json {
+    if args.link.link {
+        let reports: Vec<&Report> = kept.iter().map(|(_, r)| r).collect();
+        let bundle = llmcap_core::report::write_bundle(&reports);
+        let url = llmcap_core::link::link(&args.link.page_url, bundle.as_bytes()).map_err(|e| {
+            anyhow::anyhow!(
+                "no link for the fleet's {} reports: {e}; share the merged reports file instead \
+                 (the plan is written)",
+                reports.len()
+            )
+        })?;
+        out::print(&format!("{url}\n"))?;
+    } else if args.json {
         out::print_with(|out| plan::write_plan_json(&plan, out))?;
     } else {
         out::print_with(|out| {

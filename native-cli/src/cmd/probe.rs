@@ -57,14 +57,21 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<ExitCode> {
         report_io::write_atomic(&path, &json)?;
         Some(path)
     };
+    let link = llmcap_core::link::link(&args.link.page_url, json.as_bytes());
     if args.json {
         out::print(&json)?;
+    } else if args.link.link {
+        out::print(&format!("{}\n", link?))?;
     } else {
         let heading = format!("{} ({})", report.hostname, report.timestamp);
         let mut text = render::human(&heading, &sheet(&document));
         if let Some(path) = &saved {
             text.push_str(&format!("Report saved to: {}\n", path.display()));
         }
+        text.push_str(&match link {
+            Ok(url) => format!("Add it to the page's fleet: {url}\n"),
+            Err(e) => format!("No link to the page: {e}\n"),
+        });
         out::print(&text)?;
     }
     Ok(if report.capabilities.prerequisites {

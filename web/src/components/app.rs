@@ -21,6 +21,36 @@ pub fn App() -> Html {
     // The last download's URL: dropping it would revoke the URL before the download starts.
     let last_download = use_mut_ref(|| None::<ObjectUrl>);
     let download_error = use_state(|| None::<AttrValue>);
+    {
+        // A link's reports (`#r=…`): read when the page opens, and when the fragment changes
+        // in an open page.
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |()| {
+            let open = move || {
+                let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+                if let Some(hash) = hash.filter(|h| h.starts_with("#r=")) {
+                    dispatcher.dispatch(Action::OpenLink(hash));
+                }
+            };
+            open();
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(open);
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                    );
+                }
+            }
+        });
+    }
 
     let on_files = {
         let dispatcher = state.dispatcher();
@@ -116,6 +146,7 @@ pub fn App() -> Html {
         <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
             <Loader reading={*reading} has_files={!state.files.is_empty()} dragging={*dragging}
                 {on_files} on_examples={dispatch(|| Action::LoadExamples)} on_clear={dispatch(|| Action::Clear)} />
+            {link_note(state.link_note.as_ref())}
             <FileList files={state.files.clone()} fleet={state.fleet.clone()} {on_remove} />
             if has_machines {
                 <FleetTable fleet={state.fleet.clone()} sort={state.sort} selected={state.selected.clone()} {on_sort} {on_select} />
@@ -138,4 +169,15 @@ pub fn App() -> Html {
             }
         </div>
     }
+}
+
+/// What opening a link did, announced to screen readers. Always one element, hidden when
+/// there is nothing to say: Yew cannot insert before an empty fragment here.
+fn link_note(note: Option<&Result<String, String>>) -> Html {
+    let (class, role, text) = match note {
+        Some(Ok(added)) => ("link-note added", "status", added.as_str()),
+        Some(Err(why)) => ("link-note error-text", "alert", why.as_str()),
+        None => ("link-note", "status", ""),
+    };
+    html! { <p id="link-note" {class} {role} hidden={note.is_none()}>{text}</p> }
 }

@@ -507,3 +507,35 @@ fn workload_sizes_give_the_plan_a_timeline_and_the_cli_options() {
         "settings survive a clear"
     );
 }
+
+#[test]
+fn a_link_adds_its_report_and_a_bad_link_changes_nothing() {
+    let text = crate::examples::FILES[0].1;
+    let url = llmcap_core::link::link("http://page/", text.as_bytes()).unwrap();
+    let fragment = url.split_once('#').unwrap().1.to_owned();
+    let mut state = AppState::default();
+    state.apply(Action::OpenLink(format!("#{fragment}")));
+    let host = parse_report("x.json", text.as_bytes()).unwrap().hostname;
+    assert_eq!(state.files.len(), 1);
+    assert_eq!(
+        state.files[0].name,
+        format!("capability_report_{host}.json")
+    );
+    assert_eq!(hosts(&state), [host.to_string()]);
+    assert!(matches!(&state.link_note, Some(Ok(n)) if n.contains(host.as_str())));
+    // Cut in half, or not a report: nothing is added, and the note says why.
+    for bad in [
+        format!("#{}", &fragment[..fragment.len() / 2]),
+        format!("#r={}", llmcap_core::link::encode(b"{\"hostname\": 1}")),
+        "#r=@@".to_owned(),
+    ] {
+        let before = state.files.len();
+        state.apply(Action::OpenLink(bad.clone()));
+        assert_eq!(state.files.len(), before, "{bad}");
+        assert!(
+            matches!(&state.link_note, Some(Err(n)) if n.starts_with("The link was not opened")),
+            "{bad}: {:?}",
+            state.link_note
+        );
+    }
+}
