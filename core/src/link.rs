@@ -84,6 +84,12 @@ pub fn decode(fragment: &str) -> Result<Vec<u8>, LinkError> {
             limit: MAX_LINK_CHARS,
         });
     }
+    inflate(value)
+}
+
+/// What [`encode`] made `value` of, whatever its length, inflated to at most
+/// [`MAX_BUNDLE_BYTES`]: for the page's own storage, which is no link.
+pub fn inflate(value: &str) -> Result<Vec<u8>, LinkError> {
     let deflated = URL_SAFE_NO_PAD
         .decode(value.trim_end_matches('='))
         .map_err(|e| LinkError::NotBase64(e.to_string()))?;

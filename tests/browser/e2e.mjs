@@ -424,7 +424,9 @@ test('a link from llmcap probe --link adds exactly that report, with the CLI\'s 
     { stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').trim();
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/index\.html#r=[A-Za-z0-9_-]+$/);
   const saved = join(dir, 'capability_report_linked-box.json');
-  const fresh = await context.newPage();
+  // A browser of its own: this one keeps the other tests' fleet in its storage.
+  const other = await launch();
+  const fresh = await other.newPage();
   try {
     await fresh.goto(url);
     await fresh.waitForSelector('#link-note');
@@ -441,7 +443,7 @@ test('a link from llmcap probe --link adds exactly that report, with the CLI\'s 
     await fresh.waitForFunction(() => document.querySelector('#link-note')?.innerText.startsWith('The link was not opened'));
     assert.equal(await fresh.locator('#fleet-table tbody tr').count(), 1);
   } finally {
-    await fresh.close();
+    await other.close();
   }
 });
 
@@ -469,4 +471,22 @@ test('the example fleet, and a screenshot', async () => {
   await page.getByRole('button', { name: 'Close the details of mac-m2' }).press('Enter');
   await page.waitForSelector('#machine-detail', { state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.host), 'mac-m2');
+});
+
+test('the fleet is kept in this browser: a reload brings back the same fleet and plan, Remove all forgets it', async () => {
+  await page.waitForSelector('#plan[data-machines="6"]');
+  const hosts = (await fleetHosts()).sort();
+  const plan = await download('#download-plan', 'distributed_plan.json');
+  assert.match(await page.locator('#privacy').innerText(), /local storage, on this device only/);
+  await page.reload();
+  await page.waitForSelector('#plan[data-machines="6"]');
+  assert.deepEqual((await fleetHosts()).sort(), hosts);
+  assert.equal((await download('#download-plan', 'distributed_plan.json')).toString('utf8'), plan.toString('utf8'), 'the same plan after a reload');
+  await page.getByRole('button', { name: 'Remove all' }).click();
+  await page.waitForSelector('.welcome');
+  await page.reload();
+  await page.waitForSelector('#load-heading');
+  await page.waitForSelector('.welcome');
+  assert.equal(await page.locator('#fleet-table').count(), 0, 'nothing comes back after Remove all');
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
 });

@@ -12,6 +12,7 @@ pub mod error;
 pub mod examples;
 pub mod fleet;
 pub mod format;
+pub mod keep;
 pub mod plan_view_model;
 pub mod shared;
 pub mod state;

@@ -7,6 +7,7 @@ use crate::components::loader::Loader;
 use crate::components::machine_detail::MachineDetail;
 use crate::components::plan_view::PlanSection;
 use crate::download::save_text;
+use crate::keep;
 use crate::state::{Action, AppState};
 use crate::upload::{files_of, read_all};
 use gloo_file::ObjectUrl;
@@ -15,12 +16,38 @@ use yew::prelude::*;
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    // The fleet kept from the last visit, before anything renders or is stored again.
+    let state = use_reducer(|| {
+        let mut state = AppState::default();
+        let stored = storage().and_then(|s| s.get_item(keep::KEY).ok().flatten());
+        state.apply(Action::AddFiles(
+            stored.map(|s| keep::decode(&s)).unwrap_or_default(),
+        ));
+        state
+    });
     let reading = use_state(|| 0usize);
     let dragging = use_state(|| false);
     // The last download's URL: dropping it would revoke the URL before the download starts.
     let last_download = use_mut_ref(|| None::<ObjectUrl>);
     let download_error = use_state(|| None::<AttrValue>);
+    let storage_note = use_state(|| None::<String>);
+    {
+        // Keep the fleet in this browser whenever the files change; forget it when none is left.
+        let storage_note = storage_note.clone();
+        use_effect_with(state.files.clone(), move |files| {
+            let Some(storage) = storage() else { return };
+            let outcome = match keep::encode(files) {
+                Some(value) => storage.set_item(keep::KEY, &value).map_err(|_| value.len()),
+                None => storage.remove_item(keep::KEY).map_err(|_| 0),
+            };
+            storage_note.set(outcome.err().map(|size| {
+                format!(
+                    "This browser could not keep these reports ({} KB): they will not come back when the page is reloaded.",
+                    size.div_ceil(1024)
+                )
+            }));
+        });
+    }
     {
         // A link's reports (`#r=…`): read when the page opens, and when the fragment changes
         // in an open page.
@@ -147,6 +174,7 @@ pub fn App() -> Html {
             <Loader reading={*reading} has_files={!state.files.is_empty()} dragging={*dragging}
                 {on_files} on_examples={dispatch(|| Action::LoadExamples)} on_clear={dispatch(|| Action::Clear)} />
             {link_note(state.link_note.as_ref())}
+            <p id="storage-note" class="error-text" role="alert" hidden={storage_note.is_none()}>{(*storage_note).clone().unwrap_or_default()}</p>
             <FileList files={state.files.clone()} fleet={state.fleet.clone()} {on_remove} />
             if has_machines {
                 <FleetTable fleet={state.fleet.clone()} sort={state.sort} selected={state.selected.clone()} {on_sort} {on_select} />
@@ -180,4 +208,9 @@ fn link_note(note: Option<&Result<String, String>>) -> Html {
         None => ("link-note", "status", ""),
     };
     html! { <p id="link-note" {class} {role} hidden={note.is_none()}>{text}</p> }
+}
+
+/// This browser's local storage for this page, when it has one and allows it.
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }

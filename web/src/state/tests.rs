@@ -539,3 +539,31 @@ fn a_link_adds_its_report_and_a_bad_link_changes_nothing() {
         );
     }
 }
+
+#[test]
+fn the_kept_fleet_comes_back_as_the_same_files_without_the_bad_ones() {
+    let mut state = examples();
+    state.apply(Action::AddFiles(vec![FileInput::bytes("bad.json", "{")]));
+    let stored = crate::keep::encode(&state.files).unwrap();
+    let mut back = AppState::default();
+    back.apply(Action::AddFiles(crate::keep::decode(&stored)));
+    assert_eq!(hosts(&back), hosts(&state));
+    assert_eq!(back.counts().rejected, 0, "bad files are not kept");
+    let names = |s: &AppState| {
+        s.files
+            .iter()
+            .filter(|f| f.outcome.is_ok())
+            .map(|f| f.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&back), names(&state));
+    let without_bad = {
+        let mut s = examples();
+        s.apply(Action::Select(None));
+        s
+    };
+    assert_eq!(back.plan_json(), without_bad.plan_json());
+    // Nothing valid: nothing to keep; a damaged value gives nothing back.
+    assert_eq!(crate::keep::encode(&AppState::default().files), None);
+    assert!(crate::keep::decode("not base64 @@").is_empty());
+}
