@@ -170,7 +170,9 @@ pub fn list_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             Err(e) => errors.push(unreachable_path(path, &e)),
         }
     }
-    files.sort_by(|a, b| file_name(a).cmp(&file_name(b)).then_with(|| a.cmp(b)));
+    // Each name computed once: computed in the comparison, the names of 100,000 files
+    // were made some three million times.
+    files.sort_by_cached_key(|path| (file_name(path), path.clone()));
     files.dedup();
     (files, errors)
 }
