@@ -402,8 +402,8 @@ fn e0_config_ranges_follow_the_shares() {
         .filter_map(|a| a.configs.map(|c| (c.start, c.end)))
         .collect();
     // The ranges are the split that finishes soonest, so they may differ from the rounded
-    // shares by a configuration: 8, 22, 213 and 7 of 250.
-    assert_eq!(ranges, [(0, 8), (8, 30), (30, 243), (243, 250)]);
+    // shares by a configuration: 8, 22, 214 and 6 of 250.
+    assert_eq!(ranges, [(0, 8), (8, 30), (30, 244), (244, 250)]);
     let seed = plan_with_seed_configs();
     assert!(
         seed.warnings

@@ -136,11 +136,13 @@ pub struct GgufSpec {
     /// Fraction of the measured all-core STREAM triad bandwidth that llama.cpp's CPU
     /// generation reaches (tg128). Calibrated on the idle 2-core build machine by
     /// `scripts/bench-speed.sh` on 2026-12-02 (`docs/benchmarks.md`, "Memory bandwidth and
-    /// Phi-3-mini speed", calibration run): the bandwidth-bound types reach 0.79-0.92 of the
+    /// Phi-3-mini speed"): each factor is the first run's fit divided by the square root of
+    /// the second run's predicted-over-measured ratio, so that both runs sit equally on
+    /// either side; a third run checks it. The bandwidth-bound types reach 0.70-0.90 of the
     /// triad; Q3_K_M, whose 3-bit dot products cost more arithmetic, 0.58.
     pub cpu_generation_efficiency: f64,
     /// The FLOPs a second llama.cpp's CPU prompt processing (pp512) reaches, over the
-    /// measured f32 matrix-product GFLOP/s, from the same calibration run: 1.5-2.3, above 1
+    /// measured f32 matrix-product GFLOP/s, calibrated the same way: 1.35-2.3, above 1
     /// because llama.cpp multiplies quantized weights in int8 (and F16 in f16), which runs
     /// more operations a cycle than f32.
     pub cpu_prompt_efficiency: f64,
@@ -161,32 +163,32 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         block_bytes_per_weight: 2.0,
         file_bytes: 7_643_360_544,
         embedding_bytes: 197_001_216,
-        cpu_generation_efficiency: 0.81,
-        cpu_prompt_efficiency: 1.62,
+        cpu_generation_efficiency: 0.76,
+        cpu_prompt_efficiency: 1.75,
     },
     GgufSpec {
         gguf: GgufType::Q8_0,
         block_bytes_per_weight: 34.0 / 32.0,
         file_bytes: 4_061_285_696,
         embedding_bytes: 104_656_896,
-        cpu_generation_efficiency: 0.92,
-        cpu_prompt_efficiency: 1.52,
+        cpu_generation_efficiency: 0.90,
+        cpu_prompt_efficiency: 1.35,
     },
     GgufSpec {
         gguf: GgufType::Q4_K_M,
         block_bytes_per_weight: 144.0 / 256.0,
         file_bytes: 2_396_834_624,
         embedding_bytes: 55_406_592,
-        cpu_generation_efficiency: 0.92,
-        cpu_prompt_efficiency: 2.29,
+        cpu_generation_efficiency: 0.87,
+        cpu_prompt_efficiency: 1.99,
     },
     GgufSpec {
         gguf: GgufType::Q4_0,
         block_bytes_per_weight: 18.0 / 32.0,
         file_bytes: 2_176_240_448,
         embedding_bytes: 55_406_592,
-        cpu_generation_efficiency: 0.79,
-        cpu_prompt_efficiency: 2.25,
+        cpu_generation_efficiency: 0.70,
+        cpu_prompt_efficiency: 2.18,
     },
     GgufSpec {
         gguf: GgufType::Q3_K_M,
@@ -194,7 +196,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 1_962_618_176,
         embedding_bytes: 42_324_480,
         cpu_generation_efficiency: 0.58,
-        cpu_prompt_efficiency: 2.03,
+        cpu_prompt_efficiency: 2.30,
     },
 ];
 
