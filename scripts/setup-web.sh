@@ -3,7 +3,7 @@
 #   wasm-bindgen-cli and wasm-pack (cargo install into .tools/cargo),
 #   wasm-opt from npm's binaryen (into .tools/node), the wasm32 Rust target,
 #   Chromium (Debian's package, only when /usr/bin/chromium is absent; needs root),
-#   and playwright-core (npm ci in tests/browser).
+#   and playwright-core and axe-core (npm ci in tests/browser).
 # Fast when everything is already there. Prints the PATH additions to use afterwards.
 #
 # Usage: scripts/setup-web.sh [--build-only]   (--build-only: no browser, no playwright)
@@ -67,7 +67,7 @@ fi
 
 if [[ ! -f "$ROOT/tests/browser/node_modules/playwright-core/package.json" ]] ||
   ! cmp -s "$ROOT/tests/browser/package-lock.json" "$ROOT/tests/browser/node_modules/.package-lock.json.installed" 2>/dev/null; then
-  log "installing playwright-core (npm ci in tests/browser)"
+  log "installing playwright-core and axe-core (npm ci in tests/browser)"
   (cd "$ROOT/tests/browser" && npm ci --silent --no-audit --no-fund)
   cp "$ROOT/tests/browser/package-lock.json" "$ROOT/tests/browser/node_modules/.package-lock.json.installed"
 fi

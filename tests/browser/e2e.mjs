@@ -490,3 +490,29 @@ test('the fleet is kept in this browser: a reload brings back the same fleet and
   assert.equal(await page.locator('#fleet-table').count(), 0, 'nothing comes back after Remove all');
   assert.equal(await page.evaluate(() => localStorage.length), 0);
 });
+
+const AXE = readFileSync(join(ROOT, 'tests/browser/node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+async function seriousViolations(where) {
+  await page.evaluate(AXE); // by the DevTools protocol, which the page's CSP does not govern
+  const found = await page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, { resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found.map((line) => `${where}: ${line}`);
+}
+
+test('axe-core finds no serious or critical violation: empty, with the example fleet, with a machine open', async () => {
+  await page.waitForSelector('.welcome');
+  const found = await seriousViolations('empty page');
+  await page.getByRole('button', { name: 'Load example fleet' }).click();
+  await page.waitForSelector('#plan[data-machines="6"]');
+  found.push(...(await seriousViolations('example fleet')));
+  await page.locator('#fleet-table button.host', { hasText: 'gpu-h200' }).click();
+  await page.locator('#machine-detail').waitFor();
+  found.push(...(await seriousViolations('a machine open')));
+  assert.deepEqual(found, []);
+});
