@@ -21,6 +21,9 @@ for (let run = 0; run < RUNS; run++) {
   const page = await context.newPage();
   if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log(`  page: ${m.text()}`));
   await page.goto(`${BASE_URL}/index.html`);
+  // Each run starts empty: the page keeps the last run's fleet in this browser's storage.
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
   await page.waitForSelector('#drop-zone');
   const { page: ms, peer } = await page.evaluate(async ({ template, count }) => {
     // Realistic, varied reports: a real llmcap report with the host and measurements changed

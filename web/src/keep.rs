@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// The local-storage key.
 pub const KEY: &str = "llmcap.fleet.v1";
 
+/// Deflate's fastest level: reports are alike, so even it shrinks a fleet about tenfold.
+const LEVEL: u8 = 1;
+
 #[derive(Serialize, Deserialize)]
 struct Kept {
     name: String,
@@ -34,7 +37,7 @@ pub fn encode(files: &[LoadedFile]) -> Option<String> {
         return None;
     }
     let json = serde_json::to_vec(&kept).ok()?;
-    Some(link::encode(&json))
+    Some(link::encode_at(&json, LEVEL))
 }
 
 /// The files a stored value holds, to add as if dropped; nothing for a value that is not one
