@@ -61,7 +61,10 @@ pub fn encode(json: &[u8]) -> String {
 /// [`encode`] at deflate `level` (0-10): the page stores its fleet at a fast level, since
 /// it does so whenever the files change, and thousands of reports at level 10 take seconds.
 pub fn encode_at(json: &[u8], level: u8) -> String {
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json, level.min(LEVEL)))
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+        json,
+        level.min(LEVEL),
+    ))
 }
 
 /// `page_url#r=…` for `json`, or [`LinkError::TooLong`] when it would not fit.

@@ -516,3 +516,28 @@ test('axe-core finds no serious or critical violation: empty, with the example f
   found.push(...(await seriousViolations('a machine open')));
   assert.deepEqual(found, []);
 });
+
+test('a large drop counts the files it has parsed, then shows the plan', async () => {
+  const other = await launch();
+  const fresh = await other.newPage();
+  try {
+    await fresh.goto(`${BASE_URL}/index.html`);
+    await fresh.waitForSelector('#drop-zone');
+    const template = readFileSync(join(EXAMPLES, 'capability_report_old-thinkpad.json'), 'utf8');
+    const seen = fresh.waitForFunction(() => /^Parsing \d+ of 1500 files/.test(document.querySelector('#parse-progress')?.innerText ?? ''));
+    await fresh.evaluate((template) => {
+      const transfer = new DataTransfer();
+      for (let i = 0; i < 1500; i++) {
+        const r = JSON.parse(template);
+        r.hostname = `drop-${String(i).padStart(4, '0')}`;
+        transfer.items.add(new File([JSON.stringify(r)], `capability_report_${r.hostname}.json`, { type: 'application/json' }));
+      }
+      document.querySelector('#drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, template);
+    await seen;
+    await fresh.waitForSelector('#plan[data-machines="1500"]');
+    assert.equal(await fresh.locator('#parse-progress').count(), 0, 'the count goes once the plan is shown');
+  } finally {
+    await other.close();
+  }
+});

@@ -59,6 +59,11 @@ impl FileInput {
 pub enum Action {
     /// Files dropped or picked, in the browser's order.
     AddFiles(Vec<FileInput>),
+    /// Part of a large drop: read the files, but plan only at [`Action::Refresh`], so that
+    /// the page can show its progress between the parts.
+    Parse(Vec<FileInput>),
+    /// Plan the files read so far: the end of a large drop.
+    Refresh,
     /// The bundled example reports.
     LoadExamples,
     /// A link's fragment (`#r=…`): its reports are added, or nothing changes and the note
@@ -171,7 +176,15 @@ impl AppState {
     /// Applies one action and recomputes what depends on it.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::AddFiles(inputs) => self.add(inputs),
+            Action::AddFiles(inputs) => {
+                if self.parse(inputs) {
+                    self.refresh_fleet();
+                }
+            }
+            Action::Parse(inputs) => {
+                self.parse(inputs);
+            }
+            Action::Refresh => self.refresh_fleet(),
             Action::LoadExamples => self.add(
                 examples::FILES
                     .iter()
@@ -272,8 +285,15 @@ impl AppState {
     }
 
     fn add(&mut self, inputs: Vec<FileInput>) {
+        if self.parse(inputs) {
+            self.refresh_fleet();
+        }
+    }
+
+    /// Reads `inputs` into the files, without planning; false when there were none.
+    fn parse(&mut self, inputs: Vec<FileInput>) -> bool {
         if inputs.is_empty() {
-            return;
+            return false;
         }
         let mut files = Vec::clone(&self.files);
         files.reserve(inputs.len());
@@ -311,7 +331,7 @@ impl AppState {
             }
         }
         self.files = Shared::new(files);
-        self.refresh_fleet();
+        true
     }
 
     /// Plans the files and derives the fleet from the plan.

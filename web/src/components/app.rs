@@ -26,6 +26,7 @@ pub fn App() -> Html {
         state
     });
     let reading = use_state(|| 0usize);
+    let parsed = use_state(|| None::<(usize, usize)>);
     let dragging = use_state(|| false);
     // The last download's URL: dropping it would revoke the URL before the download starts.
     let last_download = use_mut_ref(|| None::<ObjectUrl>);
@@ -34,8 +35,12 @@ pub fn App() -> Html {
     {
         // Keep the fleet in this browser whenever the files change; forget it when none is left.
         let storage_note = storage_note.clone();
-        use_effect_with(state.files.clone(), move |files| {
-            let Some(storage) = storage() else { return };
+        let busy = parsed.is_some();
+        use_effect_with((state.files.clone(), busy), move |(files, busy)| {
+            // Not while a large drop is read: once, at its end.
+            let Some(storage) = storage().filter(|_| !busy) else {
+                return;
+            };
             let outcome = match keep::encode(files) {
                 Some(value) => storage.set_item(keep::KEY, &value).map_err(|_| value.len()),
                 None => storage.remove_item(keep::KEY).map_err(|_| 0),
@@ -82,6 +87,7 @@ pub fn App() -> Html {
     let on_files = {
         let dispatcher = state.dispatcher();
         let reading = reading.clone();
+        let parsed = parsed.clone();
         Callback::from(move |files: Vec<web_sys::File>| {
             if files.is_empty() {
                 return;
@@ -89,9 +95,25 @@ pub fn App() -> Html {
             reading.set(files.len());
             let dispatcher = dispatcher.clone();
             let reading = reading.clone();
+            let parsed = parsed.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let inputs = read_all(files).await;
-                dispatcher.dispatch(Action::AddFiles(inputs));
+                let mut inputs = read_all(files).await;
+                let total = inputs.len();
+                if total <= PARSE_BATCH {
+                    dispatcher.dispatch(Action::AddFiles(inputs));
+                } else {
+                    // A part at a time, with a count, and the page answering in between.
+                    let mut done = 0;
+                    while !inputs.is_empty() {
+                        let rest = inputs.split_off(PARSE_BATCH.min(inputs.len()));
+                        done += inputs.len();
+                        dispatcher.dispatch(Action::Parse(std::mem::replace(&mut inputs, rest)));
+                        parsed.set(Some((done, total)));
+                        yield_to_browser().await;
+                    }
+                    dispatcher.dispatch(Action::Refresh);
+                    parsed.set(None);
+                }
                 reading.set(0);
             });
         })
@@ -171,7 +193,7 @@ pub fn App() -> Html {
     };
     html! {
         <div class={classes!("app", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
-            <Loader reading={*reading} has_files={!state.files.is_empty()} dragging={*dragging}
+            <Loader reading={*reading} parsed={*parsed} has_files={!state.files.is_empty()} dragging={*dragging}
                 {on_files} on_examples={dispatch(|| Action::LoadExamples)} on_clear={dispatch(|| Action::Clear)} />
             {link_note(state.link_note.as_ref())}
             <p id="storage-note" class="error-text" role="alert" hidden={storage_note.is_none()}>{(*storage_note).clone().unwrap_or_default()}</p>
@@ -213,4 +235,17 @@ fn link_note(note: Option<&Result<String, String>>) -> Html {
 /// This browser's local storage for this page, when it has one and allows it.
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Files parsed between two looks at the browser in a large drop.
+const PARSE_BATCH: usize = 500;
+
+/// Lets the browser draw and answer events: resolves on its next timer turn.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -9,6 +9,8 @@ use yew::prelude::*;
 pub struct LoaderProps {
     /// Files being read now.
     pub reading: usize,
+    /// Of a large drop, the files parsed so far and all of them.
+    pub parsed: Option<(usize, usize)>,
     /// Whether any file is loaded (enables "Remove all").
     pub has_files: bool,
     /// Whether files are being dragged over the page.
@@ -51,7 +53,12 @@ pub fn Loader(props: &LoaderProps) -> Html {
                     <button type="button" id="load-examples" onclick={on_examples}>{"Load example fleet"}</button>
                     <button type="button" id="clear-all" onclick={on_clear} disabled={!props.has_files}>{"Remove all"}</button>
                 </p>
-                if props.reading > 0 {
+                if let Some((done, total)) = props.parsed {
+                    <p class="reading" id="parse-progress" role="status">
+                        {format!("Parsing {done} of {total} files…")}
+                        <progress max={total.to_string()} value={done.to_string()}></progress>
+                    </p>
+                } else if props.reading > 0 {
                     <p class="reading" role="status">{format!("Reading {} file(s)…", props.reading)}</p>
                 }
             </div>
