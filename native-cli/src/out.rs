@@ -14,7 +14,7 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     print_with(|out| out.write_all(text.as_bytes()))
 }
 
-/// [`print`] of what `write` writes, buffered, as it writes it.
+/// [`print()`] of what `write` writes, buffered, as it writes it.
 pub fn print_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     match write(&mut stdout).and_then(|()| stdout.flush()) {

@@ -166,7 +166,7 @@ impl On<'_> {
 
 /// Phi-3-mini's generation speed at `level` on one device, and its basis: the report's
 /// `performance` row when the section holds speeds, else estimated from its other facts.
-/// Computed for that device and level alone, as [`estimated_speed`] is.
+/// Computed for that device and level alone, so that the planner pays for one level only.
 pub fn device_speed(machine: &Machine, on: On<'_>, level: &str) -> Option<(f64, Basis)> {
     let has_speeds = |p: &&Performance| {
         p.devices
