@@ -89,7 +89,10 @@ pub struct PlanView {
 /// The plan over time: its phases one after another, each machine's work a bar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineView {
-    /// All phases with a duration, seconds.
+    /// Bars to scale in seconds; else, without workload sizes, each phase is one unit long
+    /// and a bar its machine's share of it.
+    pub to_scale: bool,
+    /// All phases with a duration, seconds (units when not to scale).
     pub total_seconds: f64,
     /// The same as text.
     pub total: String,
@@ -115,8 +118,12 @@ pub struct TimelineBar {
 }
 
 /// The bars of `plan`'s timeline: each phase starts when the previous known one ends.
+/// Without durations, the phases are drawn one unit long each, and each machine's bar is its
+/// share of the phase (the whole phase when it has no share: it runs beside the others).
 fn timeline(plan: &Plan) -> Option<TimelineView> {
-    let timeline = plan.timeline.as_ref()?;
+    let Some(timeline) = plan.timeline.as_ref() else {
+        return relative_timeline(plan);
+    };
     let mut start = 0.0;
     let mut bars = Vec::new();
     let mut phases = Vec::new();
@@ -141,10 +148,48 @@ fn timeline(plan: &Plan) -> Option<TimelineView> {
         start += span.makespan_seconds;
     }
     Some(TimelineView {
+        to_scale: true,
         total_seconds: timeline.total_seconds,
         total: duration(timeline.total_seconds),
         bars,
         phases,
+    })
+}
+
+fn relative_timeline(plan: &Plan) -> Option<TimelineView> {
+    let phases: Vec<(u8, &[Assignment])> = plan
+        .phases()
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
+    if phases.is_empty() {
+        return None;
+    }
+    let mut bars = Vec::new();
+    for (i, (phase, list)) in phases.iter().enumerate() {
+        bars.extend(list.iter().map(|a| {
+            let share = a.share_percent.map(|p| f64::from(p) / 100.0);
+            TimelineBar {
+                host: a.machine.clone(),
+                phase: *phase,
+                start_seconds: i as f64,
+                seconds: share.unwrap_or(1.0),
+                text: a
+                    .share_percent
+                    .map_or_else(|| "whole phase".to_owned(), |p| format!("{p} % of E0")),
+            }
+        }));
+    }
+    Some(TimelineView {
+        to_scale: false,
+        total_seconds: phases.len() as f64,
+        total: "durations unknown: bars are shares of each phase (give a workload for times)"
+            .to_owned(),
+        bars,
+        phases: phases
+            .iter()
+            .map(|(phase, list)| format!("Phase {phase}: {} machine(s)", list.len()))
+            .collect(),
     })
 }
 

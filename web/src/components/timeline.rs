@@ -1,5 +1,5 @@
 //! The plan as a timeline in plain SVG: one row per machine's work, each phase starting
-//! when the previous one ends, bars to scale.
+//! when the previous one ends, bars to scale once durations are known, else shares.
 
 use crate::plan_view_model::TimelineView;
 use crate::shared::Shared;
@@ -29,7 +29,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let height = ROW * rows.len() as f64 + 4.0;
     html! {
         <figure class="chart timeline" id="timeline">
-            <figcaption id="timeline-caption">{format!("Timeline: {} in all", t.total)}</figcaption>
+            <figcaption id="timeline-caption">{
+                if t.to_scale { format!("Timeline: {} in all", t.total) } else { format!("Timeline: {}", t.total) }
+            }</figcaption>
             <ul class="timeline-phases">{ for t.phases.iter().map(|p| html! { <li>{p}</li> }) }</ul>
             <svg viewBox={format!("0 0 {WIDTH} {height}")} width="100%" role="img" aria-labelledby="timeline-caption"
                 preserveAspectRatio="xMinYMin meet">

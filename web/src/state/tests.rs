@@ -482,7 +482,25 @@ fn the_downloads_are_pinned() {
 #[test]
 fn workload_sizes_give_the_plan_a_timeline_and_the_cli_options() {
     let mut state = examples();
-    assert!(state.plan_view.timeline.is_none());
+    // Without sizes, the bars are shares: the H200's E0 share is its bar in phase 2.
+    let shares = state
+        .plan_view
+        .timeline
+        .as_ref()
+        .expect("a timeline of shares");
+    assert!(!shares.to_scale);
+    let h200 = shares
+        .bars
+        .iter()
+        .find(|b| b.host == "gpu-h200" && b.phase == 2)
+        .unwrap();
+    let percent = state.plan.phase2.iter().find(|a| a.machine == "gpu-h200");
+    let percent = percent.and_then(|a| a.share_percent).unwrap();
+    assert!((h200.seconds - f64::from(percent) / 100.0).abs() < 1e-9);
+    assert_eq!(
+        (h200.start_seconds, h200.text.clone()),
+        (1.0, format!("{percent} % of E0"))
+    );
     let workload = crate::state::Workload {
         e0_configs: Some(1000),
         tokens_per_config: Some(20_000),
