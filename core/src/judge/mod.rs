@@ -11,7 +11,7 @@ use crate::recommend::{BATCH_SIZES, QUANT_LEVELS, Recommendations, guide_batch_s
 use crate::report::{GpuType, Machine, Phase};
 use crate::rules::PHASE_RULES;
 use crate::speed::fleet::{On, device_speed};
-use crate::speed::table::{GPU_RESERVED_BYTES, LEVEL_TYPES, PHI3_MINI};
+use crate::speed::table::{GPU_RESERVED_BYTES, PHI3_MINI, ollama_type};
 use crate::speed::{gpus, round3, show};
 use serde::Serialize;
 use table::*;
@@ -335,8 +335,7 @@ fn devices(machine: &Machine) -> Vec<Device> {
 /// Memory inference at `level` needs on a device of `kind`, bytes: the weights (Ollama's
 /// GGUF file of the level), the f16 KV cache at `context` tokens, and the runtime's own.
 pub fn inference_bytes(level: &str, context: u64, on_gpu: bool) -> Option<u64> {
-    let (_, types) = LEVEL_TYPES.iter().find(|(id, _)| *id == level)?;
-    let weights = types.first()?.spec().file_bytes;
+    let weights = ollama_type(level)?.spec().file_bytes;
     let runtime = if on_gpu {
         GPU_RESERVED_BYTES
     } else {

@@ -8,8 +8,7 @@
 
 use super::report::{DeviceSpeed, Performance, Source};
 use super::table::{
-    self, ESTIMATED_GB_S_PER_F64_GFLOPS, ESTIMATED_GB_S_PER_GUIDE_GFLOPS, LEVEL_TYPES,
-    REPORT_CONTEXT_TOKENS,
+    self, ESTIMATED_GB_S_PER_F64_GFLOPS, ESTIMATED_GB_S_PER_GUIDE_GFLOPS, REPORT_CONTEXT_TOKENS,
 };
 use super::{gpu_bandwidth, predict, round3};
 use crate::report::Machine;
@@ -74,14 +73,7 @@ fn fastest(devices: &[DeviceSpeed], level: &str, basis: Basis) -> Option<Machine
     devices
         .iter()
         .filter_map(|device| {
-            let speed = device.speeds.iter().find(|s| s.level == level)?;
-            let tok_s = speed
-                .generation_tok_s
-                .filter(|t| t.is_finite() && *t > 0.0)?;
-            let basis = match speed.source {
-                Some(Source::Measured) => Basis::Measured,
-                _ => basis,
-            };
+            let (tok_s, basis) = row_speed(device, level, basis)?;
             Some(MachineSpeed {
                 tok_s,
                 device: device.name.clone(),
@@ -174,7 +166,7 @@ pub fn device_speed(machine: &Machine, on: On<'_>, level: &str) -> Option<(f64, 
             .any(|d| d.speeds.iter().any(|s| s.generation_tok_s.is_some()))
     };
     let Some(section) = machine.performance.as_ref().filter(has_speeds) else {
-        let gguf = level_type(level)?;
+        let gguf = table::ollama_type(level)?;
         let (cpu_bandwidth, gpus) = estimated_inputs(machine);
         let tok_s = match on {
             On::Cpu => estimated_cpu(gguf, cpu_bandwidth),
@@ -186,21 +178,21 @@ pub fn device_speed(machine: &Machine, on: On<'_>, level: &str) -> Option<(f64, 
         return tok_s.map(|t| (t, Basis::Estimated));
     };
     let row = section.devices.iter().find(|r| on.is_row(r))?;
+    row_speed(row, level, Basis::Predicted)
+}
+
+/// A device row's generation speed at `level`, with `basis` unless the row says it was
+/// measured; `None` for a missing or absurd figure.
+fn row_speed(row: &DeviceSpeed, level: &str, basis: Basis) -> Option<(f64, Basis)> {
     let speed = row.speeds.iter().find(|s| s.level == level)?;
     let tok_s = speed
         .generation_tok_s
         .filter(|t| t.is_finite() && *t > 0.0)?;
     let basis = match speed.source {
         Some(Source::Measured) => Basis::Measured,
-        _ => Basis::Predicted,
+        _ => basis,
     };
     Some((tok_s, basis))
-}
-
-/// The GGUF type Ollama's tag of `level` has.
-fn level_type(level: &str) -> Option<table::GgufType> {
-    let (_, types) = LEVEL_TYPES.iter().find(|(id, _)| *id == level)?;
-    types.first().copied()
 }
 
 /// The CPU's estimated speed for a report without a `performance` section.
@@ -229,7 +221,7 @@ fn estimated_gpu(
 /// GGUF type alone: the planner asks it of every report, and building every device's row
 /// at every level for it made planning 100,000 reports a fifth slower.
 fn estimated_speed(machine: &Machine, level: &str) -> Option<MachineSpeed> {
-    let gguf = level_type(level)?;
+    let gguf = table::ollama_type(level)?;
     let (cpu_bandwidth, gpus) = estimated_inputs(machine);
     let cpu = estimated_cpu(gguf, cpu_bandwidth).map(|t| (t, "CPU"));
     let gpus = gpus.into_iter().filter_map(|(name, memory)| {
@@ -308,7 +300,7 @@ mod tests {
         ];
         for json in examples {
             let machine = example(json);
-            for (level, _) in LEVEL_TYPES {
+            for (level, _) in table::LEVEL_TYPES {
                 let rows = fastest(&estimated_devices(&machine), level, Basis::Estimated);
                 assert_eq!(estimated_speed(&machine, level), rows, "{level}");
             }

@@ -256,6 +256,12 @@ pub const LEVEL_TYPES: &[(&str, &[GgufType])] = &[
     ("q3", &[GgufType::Q3_K_M]),
 ];
 
+/// The GGUF type of Ollama's tag of `level` (`q4` → Q4_0): the first of [`LEVEL_TYPES`].
+pub fn ollama_type(level: &str) -> Option<GgufType> {
+    let (_, types) = LEVEL_TYPES.iter().find(|(id, _)| *id == level)?;
+    types.first().copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
