@@ -62,17 +62,25 @@ fn base_name(name: &str) -> &str {
 /// The valid reports of `files` with their names (`file#n` for a bundle's), and the files that
 /// are not valid reports, for [`Plan::reject`](super::Plan::reject).
 pub fn read_files(files: &[ReportFile<'_>]) -> (Vec<(String, Report)>, Vec<Rejected>) {
-    let mut valid = Vec::with_capacity(files.len());
+    let reads = files.iter().flat_map(ReportFile::reports);
+    sort_out(reads.map(|read| (read.name.into_owned(), read.report)))
+}
+
+/// Named reports, each valid or not, as [`read_files`] returns them: the valid ones, and
+/// the rest with their errors, in the order given. For a caller that parsed the files
+/// itself (`llmcap plan` parses them in parallel and drops their bytes as it goes).
+pub fn sort_out<E: std::fmt::Display>(
+    reports: impl IntoIterator<Item = (String, Result<Report, E>)>,
+) -> (Vec<(String, Report)>, Vec<Rejected>) {
+    let mut valid = Vec::new();
     let mut rejected = Vec::new();
-    for file in files {
-        for read in file.reports() {
-            match read.report {
-                Ok(report) => valid.push((read.name.into_owned(), report)),
-                Err(error) => rejected.push(Rejected {
-                    file: read.name.into_owned(),
-                    error: error.to_string(),
-                }),
-            }
+    for (name, report) in reports {
+        match report {
+            Ok(report) => valid.push((name, report)),
+            Err(error) => rejected.push(Rejected {
+                file: name,
+                error: error.to_string(),
+            }),
         }
     }
     (valid, rejected)

@@ -69,7 +69,7 @@ mod shares;
 mod tiers;
 mod versions;
 
-pub use files::{ReportFile, inputs, read_files};
+pub use files::{ReportFile, inputs, read_files, sort_out};
 pub use output::{
     Assignment, ConfigRange, Duplicate, Excluded, Experiment, Generation, PhaseSpan, Plan,
     PlannedMachine, Rejected, Replaced, TierEntry, Tiers, Timeline,

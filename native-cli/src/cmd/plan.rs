@@ -94,24 +94,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
 /// The valid reports with their names, and the rejected ones with their errors, in file
 /// order; a file that could not be read gets its error line here.
 fn split_reports(files: Vec<ParsedFile>) -> (Vec<(String, Report)>, Vec<Rejected>) {
-    let mut valid = Vec::with_capacity(files.len());
-    let mut rejected = Vec::new();
-    for file in files {
-        let reports = match file.reports {
-            Ok(reports) => reports,
-            Err(error) => {
-                out::error(&error);
-                continue;
-            }
-        };
-        for (name, report) in reports {
-            match report {
-                Ok(report) => valid.push((name, report)),
-                Err(error) => rejected.push(Rejected { file: name, error }),
-            }
-        }
-    }
-    (valid, rejected)
+    let read = files
+        .into_iter()
+        .filter_map(|file| file.reports.map_err(|error| out::error(&error)).ok());
+    plan::sort_out(read.flatten())
 }
 
 /// Refuses, before anything is written, a plan or export path that is one of the inputs
