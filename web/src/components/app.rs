@@ -8,9 +8,11 @@ use crate::components::machine_detail::MachineDetail;
 use crate::components::plan_view::PlanSection;
 use crate::download::save_text;
 use crate::keep;
-use crate::state::{Action, AppState};
+use crate::shared::Shared;
+use crate::state::{Action, AppState, LoadedFile};
 use crate::upload::{files_of, read_all};
 use gloo_file::ObjectUrl;
+use llmcap_core::link;
 use yew::prelude::*;
 
 /// The whole page.
@@ -31,58 +33,8 @@ pub fn App() -> Html {
     // The last download's URL: dropping it would revoke the URL before the download starts.
     let last_download = use_mut_ref(|| None::<ObjectUrl>);
     let download_error = use_state(|| None::<AttrValue>);
-    let storage_note = use_state(|| None::<String>);
-    {
-        // Keep the fleet in this browser whenever the files change; forget it when none is left.
-        let storage_note = storage_note.clone();
-        let busy = parsed.is_some();
-        use_effect_with((state.files.clone(), busy), move |(files, busy)| {
-            // Not while a large drop is read: once, at its end.
-            let Some(storage) = storage().filter(|_| !busy) else {
-                return;
-            };
-            let outcome = match keep::encode(files) {
-                Some(value) => storage.set_item(keep::KEY, &value).map_err(|_| value.len()),
-                None => storage.remove_item(keep::KEY).map_err(|_| 0),
-            };
-            storage_note.set(outcome.err().map(|size| {
-                format!(
-                    "This browser could not keep these reports ({} KB): they will not come back when the page is reloaded.",
-                    size.div_ceil(1024)
-                )
-            }));
-        });
-    }
-    {
-        // A link's reports (`#r=…`): read when the page opens, and when the fragment changes
-        // in an open page.
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |()| {
-            let open = move || {
-                let hash = web_sys::window().and_then(|w| w.location().hash().ok());
-                if let Some(hash) = hash.filter(|h| h.starts_with("#r=")) {
-                    dispatcher.dispatch(Action::OpenLink(hash));
-                }
-            };
-            open();
-            let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(open);
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-                );
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-                    );
-                }
-            }
-        });
-    }
+    let storage_note = use_kept_fleet(state.files.clone(), parsed.is_some());
+    use_link_reports(state.dispatcher());
 
     let on_files = {
         let dispatcher = state.dispatcher();
@@ -219,6 +171,63 @@ pub fn App() -> Html {
             }
         </div>
     }
+}
+
+/// Keeps the fleet in this browser whenever the files change, and forgets it when none is
+/// left; not while a large drop is read (`busy`), but once at its end. Returns why the browser
+/// would not keep it, when it would not.
+#[hook]
+fn use_kept_fleet(files: Shared<Vec<LoadedFile>>, busy: bool) -> UseStateHandle<Option<String>> {
+    let note = use_state(|| None::<String>);
+    let setter = note.clone();
+    use_effect_with((files, busy), move |(files, busy)| {
+        let Some(storage) = storage().filter(|_| !busy) else {
+            return;
+        };
+        let outcome = match keep::encode(files) {
+            Some(value) => storage.set_item(keep::KEY, &value).map_err(|_| value.len()),
+            None => storage.remove_item(keep::KEY).map_err(|_| 0),
+        };
+        setter.set(outcome.err().map(|size| {
+            format!(
+                "This browser could not keep these reports ({} KB): they will not come back when the page is reloaded.",
+                size.div_ceil(1024)
+            )
+        }));
+    });
+    note
+}
+
+/// A link's reports (`#r=…`): read when the page opens, and when the fragment changes in an
+/// open page.
+#[hook]
+fn use_link_reports(dispatcher: UseReducerDispatcher<AppState>) {
+    use_effect_with((), move |()| {
+        let open = move || {
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+            let carries = |h: &String| h.trim_start_matches('#').starts_with(link::FRAGMENT_KEY);
+            if let Some(hash) = hash.filter(carries) {
+                dispatcher.dispatch(Action::OpenLink(hash));
+            }
+        };
+        open();
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(open);
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback(
+                "hashchange",
+                wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+            );
+        }
+        move || {
+            if let Some(w) = &window {
+                let _ = w.remove_event_listener_with_callback(
+                    "hashchange",
+                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                );
+            }
+        }
+    });
 }
 
 /// What opening a link did, announced to screen readers. Always one element, hidden when
