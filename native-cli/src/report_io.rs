@@ -244,8 +244,9 @@ fn list_folder(folder: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>
             continue;
         }
         // The entry's own type comes with the listing on most file systems: a plain file
-        // needs no `stat` of its own (100,000 of them were a tenth of planning 100,000
-        // files). Links, and entries whose type the listing leaves out, are followed.
+        // needs no `stat` of its own (dropping 100,000 of them cut the system time of
+        // planning 100,000 files from about 2.4 s to 1.6 s, docs/benchmarks.md). Links, and
+        // entries whose type the listing leaves out, are followed.
         if entry.file_type().is_ok_and(|t| t.is_file()) {
             files.push(path);
             continue;
