@@ -404,8 +404,7 @@ pub fn recommend(machine: &Machine, settings: &Settings) -> Recommendations {
     let install = level
         .map(|l| install_options(machine, l, ollama_model_present))
         .unwrap_or_default();
-    let tuning =
-        judge::fine_tune_fit(machine, &Method::ALL).filter(|f| f.verdict != Verdict::DoesNotFit);
+    let tuning = best_tuning(machine);
     let mut notes = Vec::new();
     if level.is_none() {
         notes.push(
@@ -545,19 +544,41 @@ fn training_memory(machine: &Machine) -> (f64, &'static str) {
 
 /// The best method's batch size on its device, else the guide's rule on the training memory.
 fn batch_plan(machine: &Machine, tuning: Option<&MethodFit>, target: u32) -> BatchPlan {
-    let (batch_size, memory_gb, basis) = match tuning.and_then(|f| Some((f, f.kind?))) {
+    let (batch_size, memory_gb, basis) = batch_basis(machine, tuning);
+    BatchPlan {
+        batch_size,
+        gradient_accumulation_steps: accumulation_steps(target, batch_size),
+        target_batch_size: target,
+        memory_gb,
+        memory_basis: basis.to_owned(),
+    }
+}
+
+/// The per-step batch size of [`recommend`]'s [`BatchPlan`], without the rest of the
+/// recommendations: what the planner reads of each report.
+pub fn batch_size(machine: &Machine) -> u32 {
+    batch_basis(machine, best_tuning(machine).as_ref()).0
+}
+
+/// Steps accumulated per optimizer update for an effective batch of `target`: the guide's
+/// `target // batch_size`, at least 1.
+pub fn accumulation_steps(target: u32, batch_size: u32) -> u32 {
+    (target / batch_size.max(1)).max(1)
+}
+
+/// The fine-tuning method the assessment finds best, among those that fit.
+fn best_tuning(machine: &Machine) -> Option<MethodFit> {
+    judge::fine_tune_fit(machine, &Method::ALL).filter(|f| f.verdict != Verdict::DoesNotFit)
+}
+
+/// The batch size, and the memory it was chosen for and which memory that is.
+fn batch_basis(machine: &Machine, tuning: Option<&MethodFit>) -> (u32, f64, &'static str) {
+    match tuning.and_then(|f| Some((f, f.kind?))) {
         Some((fit, kind)) => (fit.batch_size, fit.has_gib, memory_basis(kind)),
         None => {
             let (memory_gb, basis) = training_memory(machine);
             (guide_batch_size(memory_gb), memory_gb, basis)
         }
-    };
-    BatchPlan {
-        batch_size,
-        gradient_accumulation_steps: (target / batch_size.max(1)).max(1),
-        target_batch_size: target,
-        memory_gb,
-        memory_basis: basis.to_owned(),
     }
 }
 

@@ -1,23 +1,22 @@
 //! `llmcap plan --exclude HOST`: the reports without those hosts', so the plan is made as if
 //! they had never been probed (their share of E0 goes to the others).
 
-use llmcap_core::report::Report;
-
-/// `reports` without those whose host name is in `hosts`, and a warning for each name of
-/// `hosts` that no report has. Host names compare as DNS does, ignoring case.
-pub fn without_hosts(
-    reports: Vec<(String, Report)>,
+/// `reports` without those whose host name (`host`) is in `hosts`, and a warning for each
+/// name of `hosts` that no report has. Host names compare as DNS does, ignoring case.
+pub fn without_hosts<T>(
+    reports: Vec<T>,
+    host: impl Fn(&T) -> &str,
     hosts: &[String],
-) -> (Vec<(String, Report)>, Vec<String>) {
-    let excluded = |report: &Report| {
+) -> (Vec<T>, Vec<String>) {
+    let excluded = |report: &T| {
         hosts
             .iter()
-            .position(|h| h.eq_ignore_ascii_case(report.hostname.as_str()))
+            .position(|h| h.eq_ignore_ascii_case(host(report)))
     };
     let mut found = vec![false; hosts.len()];
     let kept = reports
         .into_iter()
-        .filter(|(_, report)| match excluded(report) {
+        .filter(|report| match excluded(report) {
             Some(i) => {
                 found[i] = true;
                 false
@@ -37,11 +36,16 @@ pub fn without_hosts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use llmcap_core::Report;
     use llmcap_core::plan::{ReportFile, read_files};
 
     fn report(host: &str) -> String {
         let base = include_str!("../../tests/fixtures/seed-reports/epyc-2core.json");
         base.replace("\"hostname\": \"vm\"", &format!("\"hostname\": \"{host}\""))
+    }
+
+    fn host((_, report): &(String, Report)) -> &str {
+        report.hostname.as_str()
     }
 
     fn names(kept: &[(String, Report)]) -> Vec<&str> {
@@ -57,7 +61,7 @@ mod tests {
         ];
         let (valid, _) = read_files(&files);
         let hosts = ["BETA".to_owned(), "gamma".to_owned()];
-        let (kept, warnings) = without_hosts(valid, &hosts);
+        let (kept, warnings) = without_hosts(valid, host, &hosts);
         assert_eq!(names(&kept), ["a.json"]);
         assert_eq!(
             warnings,
@@ -73,7 +77,7 @@ mod tests {
             .collect();
         let bundle = serde_json::json!({"llmcap_bundle": 1, "reports": reports}).to_string();
         let (valid, _) = read_files(&[ReportFile::new("fleet.json", bundle.as_bytes())]);
-        let (kept, warnings) = without_hosts(valid, &["beta".to_owned()]);
+        let (kept, warnings) = without_hosts(valid, host, &["beta".to_owned()]);
         assert_eq!(names(&kept), ["fleet.json#1", "fleet.json#3"]);
         assert!(warnings.is_empty());
     }

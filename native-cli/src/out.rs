@@ -45,36 +45,3 @@ pub fn error(message: impl Display) {
 pub fn warning(message: impl Display) {
     eprint_line(format_args!("warning: {message}"));
 }
-
-/// A [`std::fmt::Write`] over an [`std::io::Write`], keeping the I/O error that a
-/// `fmt::Error` cannot carry: the standard library has no such adapter.
-pub struct FmtWriter<'a> {
-    inner: &'a mut dyn Write,
-    /// The first write error.
-    pub error: Option<std::io::Error>,
-}
-
-impl<'a> FmtWriter<'a> {
-    /// Wraps `inner`.
-    pub fn new(inner: &'a mut dyn Write) -> FmtWriter<'a> {
-        FmtWriter { inner, error: None }
-    }
-
-    /// The outcome of writing through it.
-    pub fn finish(self, written: std::fmt::Result) -> std::io::Result<()> {
-        match (self.error, written) {
-            (Some(error), _) => Err(error),
-            (None, Err(_)) => Err(std::io::Error::other("formatting failed")),
-            (None, Ok(())) => Ok(()),
-        }
-    }
-}
-
-impl std::fmt::Write for FmtWriter<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.inner.write_all(s.as_bytes()).map_err(|e| {
-            self.error.get_or_insert(e);
-            std::fmt::Error
-        })
-    }
-}

@@ -184,32 +184,44 @@ pub fn read_input(path: &Path) -> InputFile {
     InputFile { name, contents, id }
 }
 
-/// A report with the name it goes by (`file`, or `file#n` in a bundle), or why it is none.
-pub type NamedReport = (String, Result<Report, String>);
+/// What was made of a report (see [`parse_inputs`]) with the name it goes by (`file`, or
+/// `file#n` in a bundle), or why it is none.
+pub type Named<T> = (String, Result<T, String>);
 
 /// A file read and parsed, its bytes already dropped: what planning many files keeps.
 #[derive(Debug)]
-pub struct ParsedFile {
+pub struct ParsedFile<T> {
     /// The file's name without folders.
     pub name: String,
     /// Which file it is, when it could be opened.
     pub id: Option<FileId>,
-    /// Its reports with the names they go by (see [`InputFile::reports`]), or the I/O error
-    /// that kept it from being read.
-    pub reports: Result<Vec<NamedReport>, String>,
+    /// What was made of each of its reports, with the names they go by (see
+    /// [`InputFile::reports`]), or the I/O error that kept it from being read.
+    pub reports: Result<Vec<Named<T>>, String>,
 }
 
-/// Reads and parses `paths` on every core, in their order. Each file's bytes are dropped as
-/// soon as it is parsed, so memory holds the reports, not the files: planning 100,000 files
-/// otherwise held every file's text at once.
-pub fn parse_inputs(paths: &[PathBuf]) -> Vec<ParsedFile> {
+/// Reads and parses `paths` on every core, in their order, and makes what the caller keeps
+/// of each valid report (`make`, given its name) there too. Each file's bytes and reports
+/// are dropped as soon as that is made, so memory holds what is kept: planning 100,000
+/// files otherwise held every file's text, and then every report, at once.
+pub fn parse_inputs<T: Send>(
+    paths: &[PathBuf],
+    make: impl Fn(&str, Report) -> T + Sync,
+) -> Vec<ParsedFile<T>> {
     use rayon::prelude::*;
     paths
         .par_iter()
         .map(|path| {
             let input = read_input(path);
             let reports = match &input.contents {
-                Ok(_) => Ok(input.reports()),
+                Ok(_) => Ok(input
+                    .reports()
+                    .into_iter()
+                    .map(|(name, report)| {
+                        let made = report.map(|r| make(&name, r));
+                        (name, made)
+                    })
+                    .collect()),
                 Err(error) => Err(error.clone()),
             };
             ParsedFile {

@@ -66,12 +66,13 @@ pub fn read_files(files: &[ReportFile<'_>]) -> (Vec<(String, Report)>, Vec<Rejec
     sort_out(reads.map(|read| (read.name.into_owned(), read.report)))
 }
 
-/// Named reports, each valid or not, as [`read_files`] returns them: the valid ones, and
-/// the rest with their errors, in the order given. For a caller that parsed the files
-/// itself (`llmcap plan` parses them in parallel and drops their bytes as it goes).
-pub fn sort_out<E: std::fmt::Display>(
-    reports: impl IntoIterator<Item = (String, Result<Report, E>)>,
-) -> (Vec<(String, Report)>, Vec<Rejected>) {
+/// Named reports (or what a caller made of each), each valid or not, as [`read_files`]
+/// returns them: the valid ones, and the rest with their errors, in the order given. For a
+/// caller that parsed the files itself (`llmcap plan` parses them in parallel, makes each
+/// report's [`Input`] there and drops the report and its bytes as it goes).
+pub fn sort_out<T, E: std::fmt::Display>(
+    reports: impl IntoIterator<Item = (String, Result<T, E>)>,
+) -> (Vec<(String, T)>, Vec<Rejected>) {
     let mut valid = Vec::new();
     let mut rejected = Vec::new();
     for (name, report) in reports {
@@ -87,9 +88,9 @@ pub fn sort_out<E: std::fmt::Display>(
 }
 
 /// The planner's inputs: each report with its name.
-pub fn inputs(valid: &[(String, Report)]) -> Vec<Input<'_>> {
+pub fn inputs(valid: &[(String, Report)]) -> Vec<Input> {
     valid
         .iter()
-        .map(|(file, report)| Input { file, report })
+        .map(|(file, report)| Input::new(file.as_str(), report))
         .collect()
 }

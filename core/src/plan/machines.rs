@@ -6,72 +6,80 @@ use super::output::{
     Assignment, Excluded, Experiment, Generation, PlannedMachine, TierEntry, Tiers,
 };
 use super::tiers::{Tier, TierRule, guide_gpu_memory_gb, tier_rule};
-use crate::judge::{Method, MethodFit, fine_tune_fit};
+use crate::judge::{self, Method, MethodFit, fine_tune_fit};
 use crate::num::round2;
-use crate::recommend::{QUANT_LEVELS, Settings, recommend};
-use crate::report::{Embedding, EmbeddingStatus, Report, Tool, show_number};
+use crate::recommend::{self, QUANT_LEVELS, Settings};
+use crate::report::{DateTime, Embedding, EmbeddingStatus, Report, Tool, show_number};
 use crate::rules::{PHASE_RULES, Phase};
 use crate::speed::fleet::{MachineSpeed, generation_speed};
 use std::borrow::Cow;
+use std::ops::Deref;
 
-/// A machine the planner may give work to: the facts the strategies read, copied out of the
-/// report so that their passes over a large fleet stay within a small, contiguous array.
-#[derive(Debug)]
-pub(crate) struct Candidate<'a> {
-    /// Its index among the planner's inputs.
-    pub input: usize,
-    /// The report's file, or `file#n` for a report of a bundle.
-    pub file: &'a str,
+/// What the planner reads of one report, copied out of it when it is read, so that the
+/// report itself need not be kept: planning 100,000 files holds these, not the reports, and
+/// the strategies' passes over a large fleet stay within a small, contiguous array.
+///
+/// Nothing here depends on the [`PlanOptions`](super::PlanOptions): the one fact that does,
+/// the gradient accumulation, is worked out from `batch_size` when the plan is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
     /// Host name.
-    pub hostname: String,
+    pub(crate) hostname: String,
+    /// The report's local time.
+    pub(crate) timestamp: DateTime,
+    /// The report's UTC time, when it has one.
+    pub(crate) timestamp_utc: Option<DateTime>,
+    /// The 128-bit XXH3 hash of the report's compact JSON: two reports with the same hash
+    /// say the same thing (a collision among a million reports has a chance of about
+    /// 10^-27), and it orders reports of the same file name by content.
+    pub(crate) content: u128,
     /// The stored verdict, by [`Phase::ALL`].
-    pub grants: [bool; 4],
+    pub(crate) grants: [bool; 4],
     /// The guide's tier rule, `None` when excluded.
-    pub rule: Option<&'static TierRule>,
+    pub(crate) rule: Option<&'static TierRule>,
     /// Available RAM, GiB.
-    pub ram_available_gb: f64,
+    pub(crate) ram_available_gb: f64,
     /// Free disk, GiB.
-    pub disk_free_gb: f64,
+    pub(crate) disk_free_gb: f64,
     /// Measured or estimated GFLOP/s.
-    pub gflops: Option<f64>,
+    pub(crate) gflops: Option<f64>,
     /// Phi-3-mini's generation speed at the level it runs (`level`), where known.
-    pub speed: Option<MachineSpeed>,
+    pub(crate) speed: Option<MachineSpeed>,
     /// The guide's name of that level, e.g. `4-bit`.
-    pub level: &'static str,
+    pub(crate) level: &'static str,
     /// The best fine-tuning method for the E2 its report grants (full or LoRA at full
     /// precision, QLoRA quantized); `None` when it grants neither.
-    pub e2_fit: Option<MethodFit>,
+    pub(crate) e2_fit: Option<MethodFit>,
     /// Largest discrete GPU memory, GiB.
-    pub gpu_memory_gb: Option<f64>,
+    pub(crate) gpu_memory_gb: Option<f64>,
     /// The Ollama tag recommended for it.
-    pub model: Option<Cow<'static, str>>,
+    pub(crate) model: Option<Cow<'static, str>>,
     /// Per-step batch size.
-    pub batch_size: u32,
-    /// Gradient accumulation steps.
-    pub accumulation: u32,
+    pub(crate) batch_size: u32,
     /// The program that wrote the report; `None` for the guide's script.
-    pub tool: Option<Tool>,
+    pub(crate) tool: Option<Tool>,
     /// Sentences a second its embedding test encoded, when it succeeded.
-    pub embedding_rate: Option<f64>,
+    pub(crate) embedding_rate: Option<f64>,
     /// How its embedding test went, when it failed or timed out: E1 on it is in doubt.
-    pub embedding_problem: Option<String>,
+    pub(crate) embedding_problem: Option<String>,
 }
 
-impl<'a> Candidate<'a> {
-    /// The facts of input `input`, a valid report read from `file`.
-    pub fn new(input: usize, file: &'a str, report: &Report, settings: &Settings) -> Candidate<'a> {
+impl Facts {
+    /// The facts of a valid report: what [`recommend`](recommend::recommend) would say of
+    /// its model, level and batch size, without the rest of the recommendations.
+    pub fn of(report: &Report) -> Facts {
         let machine = &report.machine;
-        let rec = recommend(machine, settings);
-        // The level it runs; with too little memory even for 3-bit, the smallest.
-        let level = rec
-            .quantization
+        let fit = judge::inference_fit(machine, Settings::default().context_tokens);
+        let fitted = fit
             .as_ref()
-            .and_then(|q| QUANT_LEVELS.iter().find(|l| l.id == q.level))
-            .unwrap_or(&QUANT_LEVELS[QUANT_LEVELS.len() - 1]);
-        Candidate {
-            input,
-            file,
+            .and_then(|f| QUANT_LEVELS.iter().find(|l| l.id == f.level));
+        // The level it runs; with too little memory even for 3-bit, the smallest.
+        let level = fitted.unwrap_or(&QUANT_LEVELS[QUANT_LEVELS.len() - 1]);
+        Facts {
             hostname: report.hostname.as_str().to_owned(),
+            timestamp: report.timestamp,
+            timestamp_utc: report.timestamp_utc,
+            content: content_hash(report),
             grants: Phase::ALL.map(|p| report.capabilities.grants(p)),
             rule: tier_rule(&report.capabilities),
             ram_available_gb: machine.system.ram_available_gb,
@@ -81,9 +89,8 @@ impl<'a> Candidate<'a> {
             level: level.label,
             e2_fit: e2_fit(report),
             gpu_memory_gb: guide_gpu_memory_gb(&machine.system),
-            model: rec.ollama_model.map(shared_tag),
-            batch_size: rec.batch.batch_size,
-            accumulation: rec.batch.gradient_accumulation_steps,
+            model: fitted.map(|l| Cow::Borrowed(l.ollama_tag)),
+            batch_size: recommend::batch_size(machine),
             tool: report.tool.clone(),
             embedding_rate: machine
                 .embedding
@@ -95,12 +102,66 @@ impl<'a> Candidate<'a> {
         }
     }
 
-    pub fn e2_method(&self) -> Option<Method> {
-        self.e2_fit.as_ref().map(|f| f.method)
-    }
-
+    /// Host name.
     pub fn hostname(&self) -> &str {
         &self.hostname
+    }
+}
+
+/// The XXH3-128 hash of the report's compact JSON, written straight into the hasher.
+fn content_hash(report: &Report) -> u128 {
+    struct Hasher(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = Hasher(xxhash_rust::xxh3::Xxh3::new());
+    // A report holds only strings, numbers, booleans and lists, and the hasher never fails:
+    // the JSON is always written whole.
+    let _ = serde_json::to_writer(&mut hasher, report);
+    hasher.0.digest128()
+}
+
+/// A machine the planner may give work to: a kept report's facts, with the input it came
+/// from and its gradient accumulation for the plan's target batch size.
+#[derive(Debug)]
+pub(crate) struct Candidate<'a> {
+    /// Its index among the planner's inputs.
+    pub input: usize,
+    /// The report's file, or `file#n` for a report of a bundle.
+    pub file: &'a str,
+    /// What its report says.
+    pub facts: &'a Facts,
+    /// Gradient accumulation steps.
+    pub accumulation: u32,
+}
+
+impl Deref for Candidate<'_> {
+    type Target = Facts;
+
+    fn deref(&self) -> &Facts {
+        self.facts
+    }
+}
+
+impl<'a> Candidate<'a> {
+    /// Input `input`, read from `file`, planned for an effective batch of `target`.
+    pub fn new(input: usize, file: &'a str, facts: &'a Facts, target: u32) -> Candidate<'a> {
+        Candidate {
+            input,
+            file,
+            facts,
+            accumulation: recommend::accumulation_steps(target, facts.batch_size),
+        }
+    }
+
+    pub fn e2_method(&self) -> Option<Method> {
+        self.e2_fit.as_ref().map(|f| f.method)
     }
 
     pub fn tier(&self) -> Option<Tier> {
@@ -240,7 +301,6 @@ fn exclusion_reason(m: &Candidate<'_>) -> String {
     }
 }
 
-/// The table's own copy of an Ollama tag, so that a fleet shares a handful of strings.
 /// "failed: reason" or "timed out: reason" for an embedding test that did; `None` otherwise
 /// (a skipped test says nothing about the machine).
 fn embedding_problem(embedding: Option<&Embedding>) -> Option<String> {
@@ -254,14 +314,6 @@ fn embedding_problem(embedding: Option<&Embedding>) -> Option<String> {
         Some(reason) => format!("{what}: {}", crate::report::show_text(reason)),
         None => what.to_owned(),
     })
-}
-
-fn shared_tag(tag: String) -> Cow<'static, str> {
-    QUANT_LEVELS
-        .iter()
-        .map(|level| level.ollama_tag)
-        .find(|known| *known == tag)
-        .map_or(Cow::Owned(tag), Cow::Borrowed)
 }
 
 /// The best method for the E2 the report grants: full precision (full fine-tuning or LoRA

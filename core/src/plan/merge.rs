@@ -6,9 +6,8 @@
 
 use super::Input;
 use super::machines::Candidate;
+use super::machines::Facts;
 use super::output::{Duplicate, Replaced};
-use crate::recommend::Settings;
-use crate::report::Report;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -33,40 +32,37 @@ enum Fate {
     ReplacedBy(usize, bool),
 }
 
-/// The input order: by file name, then by content. Contents are compared only for inputs of
-/// the same name, as their JSON, which is a total order on what the report says.
-fn input_order(a: &Input<'_>, b: &Input<'_>) -> Ordering {
-    a.file.cmp(b.file).then_with(|| {
-        let json = |i: &Input<'_>| serde_json::to_string(i.report).unwrap_or_default();
-        json(a).cmp(&json(b))
-    })
+/// The input order: by file name, then by content (the hash of the report's JSON, a total
+/// order on what the report says), which only inputs of the same name need.
+fn input_order(a: &Input, b: &Input) -> Ordering {
+    (&a.file, a.facts.content).cmp(&(&b.file, b.facts.content))
 }
 
-/// Orders and merges the inputs. Never panics.
-pub(crate) fn intake<'a>(inputs: &[Input<'a>], settings: &Settings) -> Intake<'a> {
+/// Orders and merges the inputs, planned for an effective batch of `target`. Never panics.
+pub(crate) fn intake(inputs: &[Input], target: u32) -> Intake<'_> {
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by(|&a, &b| input_order(&inputs[a], &inputs[b]));
-    let sorted: Vec<(usize, &Input<'a>)> = order.iter().map(|&i| (i, &inputs[i])).collect();
+    let sorted: Vec<(usize, &Input)> = order.iter().map(|&i| (i, &inputs[i])).collect();
     let fates = fates(&sorted);
     let mut intake = Intake::default();
     for (&(index, input), fate) in sorted.iter().zip(&fates) {
-        let report = input.report;
+        let facts = &input.facts;
         match *fate {
             Fate::Kept => intake
                 .kept
-                .push(Candidate::new(index, input.file, report, settings)),
+                .push(Candidate::new(index, &input.file, facts, target)),
             Fate::DuplicateOf(w) => intake.duplicates.push(Duplicate {
-                file: input.file.to_owned(),
-                hostname: report.hostname.to_string(),
-                duplicate_of: sorted[w].1.file.to_owned(),
+                file: input.file.clone(),
+                hostname: facts.hostname.clone(),
+                duplicate_of: sorted[w].1.file.clone(),
                 input: index,
             }),
             Fate::ReplacedBy(w, utc) => intake.replaced.push(Replaced {
-                file: input.file.to_owned(),
-                hostname: report.hostname.to_string(),
-                timestamp: show_time(report, utc),
-                kept_file: sorted[w].1.file.to_owned(),
-                kept_timestamp: show_time(sorted[w].1.report, utc),
+                file: input.file.clone(),
+                hostname: facts.hostname.clone(),
+                timestamp: show_time(facts, utc),
+                kept_file: sorted[w].1.file.clone(),
+                kept_timestamp: show_time(&sorted[w].1.facts, utc),
                 input: index,
             }),
         }
@@ -75,8 +71,8 @@ pub(crate) fn intake<'a>(inputs: &[Input<'a>], settings: &Settings) -> Intake<'a
 }
 
 /// Decides, for every host seen more than once, which report is kept.
-fn fates(sorted: &[(usize, &Input<'_>)]) -> Vec<Fate> {
-    let report = |i: usize| sorted[i].1.report;
+fn fates(sorted: &[(usize, &Input)]) -> Vec<Fate> {
+    let report = |i: usize| &sorted[i].1.facts;
     let mut fates = vec![Fate::Kept; sorted.len()];
     // (first index of the host, later index): a hash map keeps this linear, and the result
     // does not depend on its iteration order.
@@ -84,7 +80,7 @@ fn fates(sorted: &[(usize, &Input<'_>)]) -> Vec<Fate> {
     let mut first_of_host: HashMap<String, usize> = HashMap::with_capacity(sorted.len());
     let mut repeats: Vec<(usize, usize)> = Vec::new();
     for i in 0..sorted.len() {
-        match first_of_host.entry(report(i).hostname.as_str().to_lowercase()) {
+        match first_of_host.entry(report(i).hostname.to_lowercase()) {
             Entry::Occupied(first) => repeats.push((*first.get(), i)),
             Entry::Vacant(slot) => {
                 slot.insert(i);
@@ -106,7 +102,7 @@ fn fates(sorted: &[(usize, &Input<'_>)]) -> Vec<Fate> {
             continue;
         };
         for &i in group.iter().filter(|&&i| i != winner) {
-            fates[i] = if report(i) == report(winner) {
+            fates[i] = if report(i).content == report(winner).content {
                 Fate::DuplicateOf(winner)
             } else {
                 Fate::ReplacedBy(winner, utc)
@@ -118,7 +114,7 @@ fn fates(sorted: &[(usize, &Input<'_>)]) -> Vec<Fate> {
 
 /// Which of two reports of one host is newer: UTC first when the whole group has it (local
 /// times of one host can jump with daylight saving), else local time first.
-fn compare_times(a: &Report, b: &Report, utc: bool) -> Ordering {
+fn compare_times(a: &Facts, b: &Facts, utc: bool) -> Ordering {
     let local = a.timestamp.cmp(&b.timestamp);
     let universal = a.timestamp_utc.cmp(&b.timestamp_utc);
     if utc {
@@ -128,7 +124,7 @@ fn compare_times(a: &Report, b: &Report, utc: bool) -> Ordering {
     }
 }
 
-fn show_time(report: &Report, utc: bool) -> String {
+fn show_time(report: &Facts, utc: bool) -> String {
     match report.timestamp_utc {
         Some(t) if utc => t.to_utc_string(),
         _ => report.timestamp.to_string(),

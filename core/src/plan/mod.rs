@@ -1,9 +1,10 @@
 //! Fleet planning: many capability reports in, one phased execution plan out — the guide's
 //! `distribute_workload.py`, value for value (`seed`), or with its gaps fixed (`balanced`).
 //!
-//! The entry point is [`plan`]: validated reports, each with the name of its file ([`Input`]),
-//! and the [`PlanOptions`]. The CLI (`llmcap plan`) calls [`plan_files`], which reads the
-//! files and calls [`plan`]; the page, which has read its files already, calls [`plan`] with
+//! The entry point is [`plan`]: what it reads of validated reports, each with the name of its
+//! file ([`Input`]), and the [`PlanOptions`]. [`plan_files`] reads files and calls [`plan`];
+//! the CLI (`llmcap plan`) reads and parses its files in parallel, makes each [`Input`] there
+//! and calls [`plan`]; the page, which has read its files already, calls [`plan`] with
 //! what-if values applied and [`Plan::reject`] with the files it could not use. Then
 //! [`plan_json`] or [`render_text`]. The plan is a pure function of the reports and the
 //! options, so the same reports give the same bytes everywhere.
@@ -13,8 +14,9 @@
 //! | step | rule |
 //! |---|---|
 //! | parse ([`plan_files`]) | each file goes through [`read_reports`]: a report, or a bundle of reports (see [`crate::report::bundle`]) whose `n`-th report is named `file#n`; a bad file or bad report becomes one line in [`Plan::rejected`], sorted by name, and the others are still planned |
-//! | order | inputs are sorted by file name, then content: the order they were given never matters; the zero-padded `#n` keeps a bundle's reports in its order; from here on, and in the plan's `file` fields and counts of files, each report of a bundle counts as a file named `file#n` |
-//! | duplicates | a valid report equal to the kept report of its host is listed in [`Plan::duplicates`] |
+//! | facts | each valid report becomes an [`Input`]: its file's name and the [`Facts`] the planner reads of it, among them a 128-bit hash of its JSON (its content); the caller may drop the report then |
+//! | order | inputs are sorted by file name, then content (that hash): the order they were given never matters; the zero-padded `#n` keeps a bundle's reports in its order; from here on, and in the plan's `file` fields and counts of files, each report of a bundle counts as a file named `file#n` |
+//! | duplicates | a valid report with the same content as the kept report of its host is listed in [`Plan::duplicates`] |
 //! | newest per host | host names that differ only in case are one host, as in DNS; for each host the newest report is kept, by `timestamp_utc` when every report of that host has one, else by the local `timestamp`; ties go to the first file by name, then content; the others are listed in [`Plan::replaced`] and warned about |
 //! | tiers | the guide's `assign_workload`, see [`TIER_RULES`]; a machine that matches no rule is listed in [`Plan::excluded`] with the reason |
 //! | E1 doubts | a machine given an E1 task whose report's embedding test failed or timed out gets a warning; the assignment itself follows the guide's verdict, which does not read that test |
@@ -70,6 +72,7 @@ mod tiers;
 mod versions;
 
 pub use files::{ReportFile, inputs, read_files, sort_out};
+pub use machines::Facts;
 pub use output::{
     Assignment, ConfigRange, Duplicate, Excluded, Experiment, Generation, PhaseSpan, Plan,
     PlannedMachine, Rejected, Replaced, TierEntry, Tiers, Timeline,
@@ -77,7 +80,7 @@ pub use output::{
 pub use render::{duration, plan_json, render_text, write_plan_json, write_text};
 pub use tiers::{TIER_RULES, Tier, TierRule, guide_gpu_memory_gb};
 
-use crate::recommend::{DEFAULT_TARGET_BATCH_SIZE, Settings};
+use crate::recommend::DEFAULT_TARGET_BATCH_SIZE;
 use crate::report::Report;
 #[cfg(doc)]
 use crate::report::read_reports;
@@ -168,24 +171,36 @@ impl Default for PlanOptions {
     }
 }
 
-/// One report given to the planner, and the file it came from.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Input<'a> {
+/// One report given to the planner: the name of its file, and what the planner reads of the
+/// report ([`Facts`]), so that the report need not be kept once its input is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
     /// The file's base name, or `file#n` for the `n`-th report of a bundle.
-    pub file: &'a str,
-    /// The report.
-    pub report: &'a Report,
+    pub file: String,
+    /// What the planner reads of the report.
+    pub facts: Facts,
+}
+
+impl Input {
+    /// The input of a valid report read from `file`.
+    pub fn new(file: impl Into<String>, report: &Report) -> Input {
+        Input {
+            file: file.into(),
+            facts: Facts::of(report),
+        }
+    }
+
+    /// The report's host name.
+    pub fn hostname(&self) -> &str {
+        self.facts.hostname()
+    }
 }
 
 /// Plans valid reports: the planner's entry point. `inputs` may come in any order; each
 /// machine, duplicate and replaced report of the plan names the input it came from by its
 /// index (`input`). Never panics.
-pub fn plan(inputs: &[Input<'_>], options: &PlanOptions) -> Plan {
-    let settings = Settings {
-        target_batch_size: options.target_batch_size,
-        ..Settings::default()
-    };
-    let intake = merge::intake(inputs, &settings);
+pub fn plan(inputs: &[Input], options: &PlanOptions) -> Plan {
+    let intake = merge::intake(inputs, options.target_batch_size);
     let mut warnings = merge::replaced_warnings(&intake);
     let candidates = machines::Candidates { all: intake.kept };
     warnings.extend(versions::mixed_versions_warning(&candidates.all));

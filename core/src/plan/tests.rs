@@ -448,18 +448,15 @@ fn the_plan_takes_reports_and_names_each_machines_input() {
         .iter()
         .map(|(name, text)| crate::report::parse_report(name, text.as_bytes()).unwrap())
         .collect();
-    let inputs: Vec<Input<'_>> = texts
+    let inputs: Vec<Input> = texts
         .iter()
         .zip(&reports)
-        .map(|((file, _), report)| Input { file, report })
+        .map(|((file, _), report)| Input::new(*file, report))
         .collect();
     let plan = plan(&inputs, &PlanOptions::default());
     for machine in &plan.machines {
         assert_eq!(inputs[machine.input].file, machine.file);
-        assert_eq!(
-            inputs[machine.input].report.hostname.as_str(),
-            machine.hostname
-        );
+        assert_eq!(inputs[machine.input].hostname(), machine.hostname);
     }
     assert_eq!(plan.duplicates.len(), 1);
     assert_eq!(
@@ -468,7 +465,7 @@ fn the_plan_takes_reports_and_names_each_machines_input() {
     );
     assert_eq!(inputs[plan.replaced[0].input].file, "old.json");
     // The same reports in another order give the same plan, inputs renumbered.
-    let reversed: Vec<Input<'_>> = inputs.iter().rev().copied().collect();
+    let reversed: Vec<Input> = inputs.iter().rev().cloned().collect();
     assert_eq!(
         plan_json(&super::plan(&reversed, &PlanOptions::default())),
         plan_json(&plan)
@@ -792,4 +789,37 @@ fn tier_one_machines_share_the_embedding_work_by_their_throughput() {
     // One machine alone keeps the whole work without a share.
     let alone = balanced(&[("a.json", with_rate("a", Some(300.0)))]);
     assert_eq!(alone.phase1[0].embedding_share_percent, None);
+}
+
+#[test]
+fn files_of_the_same_name_are_ordered_by_content_whatever_order_they_come_in() {
+    // Two folders may hold a `report.json` each: the plan must not depend on which came first.
+    let older = report("alpha", 8.0, E0, Some(10.0), None, "2026-01-01 00:00:00");
+    let other = report("beta", 20.0, FULL, Some(50.0), None, T);
+    let forward = [
+        ("report.json", older.clone()),
+        ("report.json", other.clone()),
+    ];
+    let backward = [("report.json", other), ("report.json", older)];
+    assert_eq!(
+        plan_json(&balanced(&forward)),
+        plan_json(&balanced(&backward))
+    );
+    assert_eq!(balanced(&forward).machines.len(), 2);
+}
+
+#[test]
+fn a_report_written_again_with_other_spacing_is_a_duplicate_not_a_replacement() {
+    // Contents compare as what the report says, not as the file's bytes.
+    let text = report("alpha", 8.0, E0, Some(10.0), None, T);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    let changed = text.replace("\"disk_free_gb\":100.0", "\"disk_free_gb\":99.0");
+    assert_ne!(changed, text);
+    let plan = balanced(&[("a.json", text), ("b.json", pretty), ("c.json", changed)]);
+    assert_eq!(plan.machines.len(), 1);
+    let duplicates: Vec<&str> = plan.duplicates.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(duplicates, ["b.json"]);
+    let replaced: Vec<&str> = plan.replaced.iter().map(|r| r.file.as_str()).collect();
+    assert_eq!(replaced, ["c.json"]);
 }

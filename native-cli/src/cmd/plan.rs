@@ -5,7 +5,7 @@ use crate::report_io::{FileId, ParsedFile};
 use crate::{exclude, out, report_io};
 use llmcap_core::Report;
 use llmcap_core::export::export;
-use llmcap_core::plan::{self, PlanOptions, Rejected};
+use llmcap_core::plan::{self, Input, PlanOptions, Rejected};
 use llmcap_core::report::error_lines;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,7 +22,11 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
     for error in &path_errors {
         out::error(error);
     }
-    let parsed = report_io::parse_inputs(&paths);
+    let link = args.link.link;
+    let parsed = report_io::parse_inputs(&paths, |name, report| Kept {
+        input: Input::new(name, &report),
+        report: link.then(|| Box::new(report)),
+    });
     check_outputs(&args.output, export_path.as_deref(), &parsed)?;
     let options = PlanOptions {
         strategy: args.strategy,
@@ -32,11 +36,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         target_batch_size: args.target_batch_size,
     };
     let (valid, rejected) = split_reports(parsed);
-    let (kept, warnings) = exclude::without_hosts(valid, &args.exclude);
+    let (kept, warnings) =
+        exclude::without_hosts(valid, |(_, kept)| kept.input.hostname(), &args.exclude);
     for warning in &warnings {
         out::warning(warning);
     }
-    let mut plan = plan::plan(&plan::inputs(&kept), &options);
+    let (inputs, reports): (Vec<Input>, Vec<Option<Box<Report>>>) = kept
+        .into_iter()
+        .map(|(_, kept)| (kept.input, kept.report))
+        .unzip();
+    let mut plan = plan::plan(&inputs, &options);
+    drop(inputs);
     plan.reject(rejected);
     let rejected = plan
         .rejected
@@ -51,7 +61,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             paths.len()
         );
     }
-    report_io::write_atomic_with(&args.output, |out| plan::write_plan_json(&plan, out))?;
+    // The tables are made while the plan is written (the two take about as long for a large
+    // fleet), and printed once it is: "Plan saved to" follows a plan that was saved.
+    let (written, text) = rayon::join(
+        || report_io::write_atomic_with(&args.output, |out| plan::write_plan_json(&plan, out)),
+        || (!link && !args.json).then(|| plan::render_text(&plan)),
+    );
+    written?;
     let exported = match (args.export, export_path) {
         (Some(format), Some(path)) => {
             let file = export(&plan, format);
@@ -63,8 +79,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    if args.link.link {
-        let reports: Vec<&Report> = kept.iter().map(|(_, r)| r).collect();
+    if link {
+        let reports: Vec<&Report> = reports.iter().flatten().map(|r| &**r).collect();
         let bundle = llmcap_core::report::write_bundle(&reports);
         let url = llmcap_core::link::link(&args.link.page_url, bundle.as_bytes()).map_err(|e| {
             anyhow::anyhow!(
@@ -74,26 +90,32 @@ pub fn run(args: PlanArgs) -> anyhow::Result<ExitCode> {
             )
         })?;
         out::print(&format!("{url}\n"))?;
-    } else if args.json {
-        out::print_with(|out| plan::write_plan_json(&plan, out))?;
-    } else {
+    } else if let Some(text) = text {
         out::print_with(|out| {
-            let mut text = out::FmtWriter::new(out);
-            let written = plan::write_text(&plan, &mut text);
-            text.finish(written)?;
+            out.write_all(text.as_bytes())?;
             writeln!(out, "\nPlan saved to: {}", args.output.display())?;
             if let Some((format, path)) = &exported {
                 writeln!(out, "{format} export saved to: {}", path.display())?;
             }
             Ok(())
         })?;
+    } else {
+        out::print_with(|out| plan::write_plan_json(&plan, out))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// A valid report as planning keeps it: the planner's input, and the report itself only
+/// for `--link`, which carries the reports (boxed: a report is some 1,400 bytes, which
+/// every input would otherwise hold, link or not).
+struct Kept {
+    input: Input,
+    report: Option<Box<Report>>,
+}
+
 /// The valid reports with their names, and the rejected ones with their errors, in file
 /// order; a file that could not be read gets its error line here.
-fn split_reports(files: Vec<ParsedFile>) -> (Vec<(String, Report)>, Vec<Rejected>) {
+fn split_reports(files: Vec<ParsedFile<Kept>>) -> (Vec<(String, Kept)>, Vec<Rejected>) {
     let read = files
         .into_iter()
         .filter_map(|file| file.reports.map_err(|error| out::error(&error)).ok());
@@ -105,7 +127,7 @@ fn split_reports(files: Vec<ParsedFile>) -> (Vec<(String, Report)>, Vec<Rejected
 fn check_outputs(
     output: &Path,
     export: Option<&Path>,
-    inputs: &[ParsedFile],
+    inputs: &[ParsedFile<Kept>],
 ) -> anyhow::Result<()> {
     if let Some(export) = export
         && same_place(output, export)

@@ -29,12 +29,9 @@ impl AppState {
                 Some((i, MachineView::effective(report, &overrides)))
             })
             .collect();
-        let inputs: Vec<Input<'_>> = planned
+        let inputs: Vec<Input> = planned
             .iter()
-            .map(|(i, report)| Input {
-                file: &self.files[*i].name,
-                report,
-            })
+            .map(|(i, report)| Input::new(self.files[*i].name.as_str(), report))
             .collect();
         let options = PlanOptions {
             strategy: self.strategy,
