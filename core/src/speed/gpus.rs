@@ -174,17 +174,31 @@ pub const GPU_SPECS: &[GpuSpec] = &[
 ];
 
 /// The table's row for a product name: the row with the most words, all of which are words
-/// of the name. `None` for a name the table does not know.
+/// of the name (compared ignoring ASCII case; the table's words are ASCII); of rows with as
+/// many, the last. `None` for a name the table does not know.
+///
+/// Planning calls this a few times for each GPU of each report, so it makes no lowered copy
+/// of the name and compares words by length first: comparing lowered words took 7 % of
+/// `perf`'s samples of `llmcap plan` on 100,000 reports.
 pub fn lookup(product_name: &str) -> Option<&'static GpuSpec> {
-    let lowered = product_name.to_lowercase();
-    let name: Vec<&str> = lowered
-        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '_' | '/' | '(' | ')' | ','))
+    let separator = |c: char| c.is_whitespace() || matches!(c, '-' | '_' | '/' | '(' | ')' | ',');
+    let name: Vec<&str> = product_name
+        .split(separator)
         .filter(|w| !w.is_empty())
         .collect();
-    GPU_SPECS
-        .iter()
-        .filter(|spec| spec.words.split(' ').all(|w| name.contains(&w)))
-        .max_by_key(|spec| spec.words.split(' ').count())
+    let has = |word: &str| name.iter().any(|w| w.eq_ignore_ascii_case(word));
+    let mut best: Option<(usize, &'static GpuSpec)> = None;
+    for spec in GPU_SPECS {
+        let mut words = 0;
+        let all = spec.words.split(' ').all(|w| {
+            words += 1;
+            has(w)
+        });
+        if all && best.is_none_or(|(most, _)| words >= most) {
+            best = Some((words, spec));
+        }
+    }
+    best.map(|(_, spec)| spec)
 }
 
 /// Memory clocks NVML may report, MHz: from the slowest GDDR5 (≈ 1,250) to well past
