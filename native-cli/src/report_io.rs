@@ -356,8 +356,17 @@ fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
 }
 
 /// Reads an open file of `size` bytes as [`read_limited`] says.
+///
+/// It reads the `size` bytes the file had when it was opened, and no more: reading on to
+/// the end of the file cost one more `read` call per file (100,000 of them when planning
+/// that many files). A file whose size reads 0, as the kernel's own files do, is read to
+/// its end.
 fn read_contents(file: fs::File, size: u64) -> std::io::Result<(Vec<u8>, u64)> {
-    let mut reader = file.take(MAX_BUNDLE_BYTES + 1);
+    let limit = match size {
+        0 => MAX_BUNDLE_BYTES + 1,
+        _ => size.min(MAX_BUNDLE_BYTES + 1),
+    };
+    let mut reader = file.take(limit);
     let mut bytes = Vec::new();
     if size > MAX_REPORT_BYTES {
         Read::by_ref(&mut reader)
