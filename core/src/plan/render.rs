@@ -21,9 +21,16 @@ pub fn plan_json(plan: &Plan) -> String {
 
 /// Writes [`plan_json`]'s bytes to `out` as they are made, so a plan of 100,000 machines
 /// never sits in memory as one string. Fails only when `out` does.
-pub fn write_plan_json<W: std::io::Write>(plan: &Plan, mut out: W) -> std::io::Result<()> {
+///
+/// serde_json writes each key, value and indent as a write of its own: they go through a
+/// buffer here, whose writes the compiler sees, so that `out` (often a `&mut dyn Write`)
+/// gets a few large writes instead of millions of calls it cannot inline.
+pub fn write_plan_json<W: std::io::Write>(plan: &Plan, out: W) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     serde_json::to_writer_pretty(&mut out, plan).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Cells wider than this are shortened with `…` (the reason, last, is never shortened).
