@@ -2,6 +2,7 @@
 //! the page and the tests so that all show the same thing.
 
 use super::output::{Assignment, Plan};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The plan as `distributed_plan.json`: pretty JSON with 2-space indents and a final newline.
@@ -66,7 +67,7 @@ pub fn write_text<W: Write>(plan: &Plan, out: &mut W) -> std::fmt::Result {
         if list.is_empty() {
             out.write_str("  (no machine)\n")?;
         } else {
-            table(out, &header(), || list.iter().map(row))?;
+            table(out, || list.iter().map(row))?;
         }
         let span = plan.timeline.iter().flat_map(|t| &t.phases);
         for span in span.filter(|s| s.phase == number) {
@@ -136,56 +137,60 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-fn header() -> Vec<String> {
+/// The phase tables' columns.
+const HEADER: [&str; 9] = [
+    "machine",
+    "experiment",
+    "parallel",
+    "model",
+    "batch",
+    "accum",
+    "E0 %",
+    "configs",
+    "reason",
+];
+
+/// A table row: a cell per [`HEADER`] column, borrowed from the assignment where it can be
+/// (a plan of 100,000 machines has some 190,000 rows, and the table goes over them twice).
+type Row<'a> = [Cow<'a, str>; HEADER.len()];
+
+fn row(a: &Assignment) -> Row<'_> {
     [
-        "machine",
-        "experiment",
-        "parallel",
-        "model",
-        "batch",
-        "accum",
-        "E0 %",
-        "configs",
-        "reason",
-    ]
-    .map(str::to_owned)
-    .to_vec()
-}
-
-fn row(a: &Assignment) -> Vec<String> {
-    vec![
-        a.machine.clone(),
-        a.experiment.as_str().to_owned(),
-        if a.parallel { "yes" } else { "no" }.to_owned(),
-        a.model.as_deref().unwrap_or("-").to_owned(),
-        a.batch_size.to_string(),
-        a.gradient_accumulation_steps.to_string(),
-        a.share_percent.map_or("-".to_owned(), |s| s.to_string()),
-        a.configs
-            .map_or("-".to_owned(), |c| format!("{}..{}", c.start, c.end)),
-        a.reason.clone(),
+        Cow::Borrowed(&a.machine),
+        Cow::Borrowed(a.experiment.as_str()),
+        Cow::Borrowed(if a.parallel { "yes" } else { "no" }),
+        Cow::Borrowed(a.model.as_deref().unwrap_or("-")),
+        Cow::Owned(a.batch_size.to_string()),
+        Cow::Owned(a.gradient_accumulation_steps.to_string()),
+        a.share_percent
+            .map_or(Cow::Borrowed("-"), |s| Cow::Owned(s.to_string())),
+        a.configs.map_or(Cow::Borrowed("-"), |c| {
+            Cow::Owned(format!("{}..{}", c.start, c.end))
+        }),
+        Cow::Borrowed(&a.reason),
     ]
 }
 
-/// A table with a column per header cell, each as wide as its widest cell: a first pass over
-/// `rows` measures, a second writes, so the rows are never all held at once.
-fn table<W: Write, I: Iterator<Item = Vec<String>>>(
+/// A table with a column per [`HEADER`] cell, each as wide as its widest cell: a first pass
+/// over `rows` measures, a second writes, so the rows are never all held at once.
+fn table<'a, W: Write, I: Iterator<Item = Row<'a>>>(
     out: &mut W,
-    header: &[String],
     rows: impl Fn() -> I,
 ) -> std::fmt::Result {
-    let last = header.len() - 1;
-    let cells = |r: Vec<String>| -> Vec<String> {
-        r.iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let text = escape(c);
-                if i == last { text } else { shorten(&text) }
-            })
-            .collect()
+    let last = HEADER.len() - 1;
+    let cells = |mut r: Row<'a>| -> Row<'a> {
+        for (i, cell) in r.iter_mut().enumerate() {
+            let text = escape(std::mem::take(cell));
+            *cell = if i == last { text } else { shorten(text) };
+        }
+        r
     };
-    let all = || std::iter::once(header.to_vec()).chain(rows()).map(cells);
-    let mut widths = vec![0; header.len()];
+    let all = || {
+        std::iter::once(HEADER.map(Cow::Borrowed))
+            .chain(rows())
+            .map(cells)
+    };
+    let mut widths = [0; HEADER.len()];
     for r in all() {
         for (w, c) in widths.iter_mut().zip(&r) {
             *w = (*w).max(c.chars().count());
@@ -197,13 +202,21 @@ fn table<W: Write, I: Iterator<Item = Vec<String>>>(
             out.write_char(' ')?;
             out.write_str(c)?;
             if i < last {
-                let pad = widths[i] - c.chars().count();
-                for _ in 0..=pad {
-                    out.write_char(' ')?;
-                }
+                pad(out, widths[i] + 1 - c.chars().count())?;
             }
         }
         out.write_char('\n')?;
+    }
+    Ok(())
+}
+
+/// Writes `n` spaces.
+fn pad<W: Write>(out: &mut W, mut n: usize) -> std::fmt::Result {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let now = n.min(SPACES.len());
+        out.write_str(&SPACES[..now])?;
+        n -= now;
     }
     Ok(())
 }
@@ -219,21 +232,27 @@ fn section<W: Write>(
     }
     writeln!(out, "\n{title} ({})", lines.len())?;
     for line in lines {
-        writeln!(out, "  {}", escape(&line))?;
+        writeln!(out, "  {}", crate::text::escape_controls(&line))?;
     }
     Ok(())
 }
 
-/// Escapes control characters so no file name can move the cursor or clear the screen.
-fn escape(text: &str) -> String {
-    crate::text::escape_controls(text).into_owned()
+/// Escapes control characters so no file name can move the cursor or clear the screen;
+/// text without any is passed on as it is.
+fn escape(text: Cow<'_, str>) -> Cow<'_, str> {
+    let escaped = match crate::text::escape_controls(&text) {
+        Cow::Owned(escaped) => Some(escaped),
+        Cow::Borrowed(_) => None,
+    };
+    escaped.map_or(text, Cow::Owned)
 }
 
-fn shorten(text: &str) -> String {
+/// `text` cut to [`MAX_CELL`] characters, ending in `…` when it was longer.
+fn shorten(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.chars().count() <= MAX_CELL {
-        return text.to_owned();
+        return text;
     }
     let mut short: String = text.chars().take(MAX_CELL - 1).collect();
     short.push('…');
-    short
+    Cow::Owned(short)
 }
