@@ -199,24 +199,14 @@ fn table<'a, W: Write, I: Iterator<Item = Row<'a>>>(
     for r in all() {
         out.write_char(' ')?;
         for (i, c) in r.iter().enumerate() {
-            out.write_char(' ')?;
-            out.write_str(c)?;
+            // `{:<w$}` pads by characters, as the widths were measured.
             if i < last {
-                pad(out, widths[i] + 1 - c.chars().count())?;
+                write!(out, " {c:<w$} ", w = widths[i])?;
+            } else {
+                write!(out, " {c}")?;
             }
         }
         out.write_char('\n')?;
-    }
-    Ok(())
-}
-
-/// Writes `n` spaces.
-fn pad<W: Write>(out: &mut W, mut n: usize) -> std::fmt::Result {
-    const SPACES: &str = "                                                                ";
-    while n > 0 {
-        let now = n.min(SPACES.len());
-        out.write_str(&SPACES[..now])?;
-        n -= now;
     }
     Ok(())
 }
