@@ -29,7 +29,7 @@ pub struct Facts {
     pub(crate) timestamp: DateTime,
     /// The report's UTC time, when it has one.
     pub(crate) timestamp_utc: Option<DateTime>,
-    /// The 128-bit XXH3 hash of the report's compact JSON: two reports with the same hash
+    /// The 128-bit XXH3 hash of the report's CBOR form: two reports with the same hash
     /// say the same thing (a collision among a million reports has a chance of about
     /// 10^-27), and it orders reports of the same file name by content.
     pub(crate) content: u128,
@@ -108,7 +108,9 @@ impl Facts {
     }
 }
 
-/// The XXH3-128 hash of the report's compact JSON, written straight into the hasher.
+/// The XXH3-128 hash of the report written as CBOR, straight into the hasher. CBOR, unlike
+/// JSON, copies numbers' bits instead of formatting them, and it names every field, so two
+/// reports give the same bytes only when they say the same thing.
 fn content_hash(report: &Report) -> u128 {
     struct Hasher(xxhash_rust::xxh3::Xxh3);
     impl std::io::Write for Hasher {
@@ -122,8 +124,8 @@ fn content_hash(report: &Report) -> u128 {
     }
     let mut hasher = Hasher(xxhash_rust::xxh3::Xxh3::new());
     // A report holds only strings, numbers, booleans and lists, and the hasher never fails:
-    // the JSON is always written whole.
-    let _ = serde_json::to_writer(&mut hasher, report);
+    // the CBOR is always written whole.
+    let _ = ciborium::into_writer(report, &mut hasher);
     hasher.0.digest128()
 }
 

@@ -32,7 +32,7 @@ enum Fate {
     ReplacedBy(usize, bool),
 }
 
-/// The input order: by file name, then by content (the hash of the report's JSON, a total
+/// The input order: by file name, then by content (the hash of the report's CBOR, a total
 /// order on what the report says), which only inputs of the same name need.
 fn input_order(a: &Input, b: &Input) -> Ordering {
     (&a.file, a.facts.content).cmp(&(&b.file, b.facts.content))
