@@ -560,6 +560,16 @@ pub fn batch_size(machine: &Machine) -> u32 {
     batch_basis(machine, best_tuning(machine).as_ref()).0
 }
 
+/// [`batch_size`] from each method's fit (every one of [`Method::ALL`], in its order),
+/// worked out once by the caller.
+pub(crate) fn batch_size_of(machine: &Machine, fits: &[MethodFit]) -> u32 {
+    batch_basis(
+        machine,
+        usable(judge::best_fit(fits.iter().cloned())).as_ref(),
+    )
+    .0
+}
+
 /// Steps accumulated per optimizer update for an effective batch of `target`: the guide's
 /// `target // batch_size`, at least 1.
 pub fn accumulation_steps(target: u32, batch_size: u32) -> u32 {
@@ -568,7 +578,12 @@ pub fn accumulation_steps(target: u32, batch_size: u32) -> u32 {
 
 /// The fine-tuning method the assessment finds best, among those that fit.
 fn best_tuning(machine: &Machine) -> Option<MethodFit> {
-    judge::fine_tune_fit(machine, &Method::ALL).filter(|f| f.verdict != Verdict::DoesNotFit)
+    usable(judge::fine_tune_fit(machine, &Method::ALL))
+}
+
+/// The fit, unless the method does not fit.
+fn usable(fit: Option<MethodFit>) -> Option<MethodFit> {
+    fit.filter(|f| f.verdict != Verdict::DoesNotFit)
 }
 
 /// The batch size, and the memory it was chosen for and which memory that is.

@@ -102,7 +102,7 @@ impl DeviceKind {
 
 /// One device's memory and compute, as the assessment sees it.
 #[derive(Debug, Clone, PartialEq)]
-struct Device {
+pub(crate) struct Device {
     kind: DeviceKind,
     name: String,
     /// For inference: free memory; for training: all of it.
@@ -238,7 +238,7 @@ pub fn judge(
     context_tokens: u64,
 ) -> Judgement {
     let devices = devices(machine);
-    let inference = inference_fit(machine, context_tokens);
+    let inference = inference_fit_on(machine, &devices, context_tokens);
     let methods: Vec<MethodFit> = Method::ALL
         .into_iter()
         .map(|m| method_fit(m, &devices))
@@ -259,14 +259,16 @@ pub fn judge(
 /// machines by, and what the recommendations' fine-tuning follows.
 pub fn fine_tune_fit(machine: &Machine, methods: &[Method]) -> Option<MethodFit> {
     let devices = devices(machine);
-    methods
-        .iter()
-        .map(|&m| method_fit(m, &devices))
-        .min_by(|a, b| {
-            fit_order(a)
-                .partial_cmp(&fit_order(b))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
+    best_fit(methods.iter().map(|&m| method_fit(m, &devices)))
+}
+
+/// The best of `fits` by [`fit_order`]; of equally good ones, the first.
+pub(crate) fn best_fit(fits: impl IntoIterator<Item = MethodFit>) -> Option<MethodFit> {
+    fits.into_iter().min_by(|a, b| {
+        fit_order(a)
+            .partial_cmp(&fit_order(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })
 }
 
 /// How good a fit is, smaller first: verdict, then the CPU after any GPU, then a time
@@ -283,7 +285,7 @@ pub fn fit_order(fit: &MethodFit) -> (u8, bool, bool, f64) {
 }
 
 /// GPUs first (the most memory first), then the CPU.
-fn devices(machine: &Machine) -> Vec<Device> {
+pub(crate) fn devices(machine: &Machine) -> Vec<Device> {
     let system = &machine.system;
     let ram = system.ram_available_bytes();
     let mut devices: Vec<Device> = system
@@ -346,7 +348,16 @@ pub fn inference_bytes(level: &str, context: u64, on_gpu: bool) -> Option<u64> {
 
 /// Where Phi-3-mini runs best on `machine` at `context` tokens: see [`InferenceFit`].
 pub fn inference_fit(machine: &Machine, context: u64) -> Option<InferenceFit> {
-    devices(machine)
+    inference_fit_on(machine, &devices(machine), context)
+}
+
+/// [`inference_fit`] on `machine`'s [`devices`], worked out once by the caller.
+pub(crate) fn inference_fit_on(
+    machine: &Machine,
+    devices: &[Device],
+    context: u64,
+) -> Option<InferenceFit> {
+    devices
         .iter()
         .find_map(|device| fit_on(machine, device, context))
 }
@@ -449,7 +460,9 @@ fn batch_on(method: Method, device: &Device) -> Option<u32> {
         .max()
 }
 
-fn method_fit(method: Method, devices: &[Device]) -> MethodFit {
+/// How `method` fits on the first of `devices` (in [`devices`]' order) that supports it and
+/// holds it, else on the largest that supports it.
+pub(crate) fn method_fit(method: Method, devices: &[Device]) -> MethodFit {
     let supported = || devices.iter().filter(|d| d.kind.supports(method));
     let fits = supported().find_map(|d| Some((d, batch_on(method, d)?)));
     let Some((device, batch)) = fits.or_else(|| {

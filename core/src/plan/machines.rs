@@ -6,10 +6,12 @@ use super::output::{
     Assignment, Excluded, Experiment, Generation, PlannedMachine, TierEntry, Tiers,
 };
 use super::tiers::{Tier, TierRule, guide_gpu_memory_gb, tier_rule};
-use crate::judge::{self, Method, MethodFit, fine_tune_fit};
+use crate::judge::{self, Method, MethodFit};
 use crate::num::round2;
 use crate::recommend::{self, QUANT_LEVELS, Settings};
-use crate::report::{DateTime, Embedding, EmbeddingStatus, Report, Tool, show_number};
+use crate::report::{
+    Capabilities, DateTime, Embedding, EmbeddingStatus, Report, Tool, show_number,
+};
 use crate::rules::{PHASE_RULES, Phase};
 use crate::speed::fleet::{MachineSpeed, generation_speed};
 use std::borrow::Cow;
@@ -69,7 +71,11 @@ impl Facts {
     /// its model, level and batch size, without the rest of the recommendations.
     pub fn of(report: &Report) -> Facts {
         let machine = &report.machine;
-        let fit = judge::inference_fit(machine, Settings::default().context_tokens);
+        // The devices and each method's fit, worked out once for all the facts below.
+        let devices = judge::devices(machine);
+        let context = Settings::default().context_tokens;
+        let fit = judge::inference_fit_on(machine, &devices, context);
+        let methods = Method::ALL.map(|m| judge::method_fit(m, &devices));
         let fitted = fit
             .as_ref()
             .and_then(|f| QUANT_LEVELS.iter().find(|l| l.id == f.level));
@@ -87,10 +93,10 @@ impl Facts {
             gflops: machine.benchmark.effective_gflops().filter(|g| *g > 0.0),
             speed: generation_speed(machine, level.id),
             level: level.label,
-            e2_fit: e2_fit(report),
+            e2_fit: e2_fit(&report.capabilities, &methods),
             gpu_memory_gb: guide_gpu_memory_gb(&machine.system),
             model: fitted.map(|l| Cow::Borrowed(l.ollama_tag)),
-            batch_size: recommend::batch_size(machine),
+            batch_size: recommend::batch_size_of(machine, &methods),
             tool: report.tool.clone(),
             embedding_rate: machine
                 .embedding
@@ -320,8 +326,8 @@ fn embedding_problem(embedding: Option<&Embedding>) -> Option<String> {
 
 /// The best method for the E2 the report grants: full precision (full fine-tuning or LoRA
 /// on the 16-bit model) when it grants `e2_full`, else QLoRA when it grants `e2_quantized`.
-fn e2_fit(report: &Report) -> Option<MethodFit> {
-    let caps = &report.capabilities;
+/// `fits` holds each of [`Method::ALL`]'s fits.
+fn e2_fit(caps: &Capabilities, fits: &[MethodFit]) -> Option<MethodFit> {
     let methods: &[Method] = if caps.e2_full {
         &[Method::Full, Method::Lora]
     } else if caps.e2_quantized {
@@ -329,5 +335,5 @@ fn e2_fit(report: &Report) -> Option<MethodFit> {
     } else {
         return None;
     };
-    fine_tune_fit(&report.machine, methods)
+    judge::best_fit(fits.iter().filter(|f| methods.contains(&f.method)).cloned())
 }
