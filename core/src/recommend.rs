@@ -555,13 +555,8 @@ fn batch_plan(machine: &Machine, tuning: Option<&MethodFit>, target: u32) -> Bat
 }
 
 /// The per-step batch size of [`recommend`]'s [`BatchPlan`], without the rest of the
-/// recommendations: what the planner reads of each report.
-pub fn batch_size(machine: &Machine) -> u32 {
-    batch_basis(machine, best_tuning(machine).as_ref()).0
-}
-
-/// [`batch_size`] from each method's fit (every one of [`Method::ALL`], in its order),
-/// worked out once by the caller.
+/// recommendations: what the planner reads of each report. `fits` holds each method's fit
+/// (every one of [`Method::ALL`], in its order), worked out once by the caller.
 pub(crate) fn batch_size_of(machine: &Machine, fits: &[MethodFit]) -> u32 {
     batch_basis(
         machine,

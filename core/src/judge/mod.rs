@@ -239,10 +239,7 @@ pub fn judge(
 ) -> Judgement {
     let devices = devices(machine);
     let inference = inference_fit_on(machine, &devices, context_tokens);
-    let methods: Vec<MethodFit> = Method::ALL
-        .into_iter()
-        .map(|m| method_fit(m, &devices))
-        .collect();
+    let methods = method_fits(&devices).to_vec();
     let phases = phase_judgements(machine, inference.as_ref(), &methods, context_tokens);
     let disagreements = disagreements(machine, rec, grants, &phases);
     Judgement {
@@ -460,9 +457,14 @@ fn batch_on(method: Method, device: &Device) -> Option<u32> {
         .max()
 }
 
+/// Each of [`Method::ALL`]'s fits on `devices`, in that order.
+pub(crate) fn method_fits(devices: &[Device]) -> [MethodFit; 3] {
+    Method::ALL.map(|m| method_fit(m, devices))
+}
+
 /// How `method` fits on the first of `devices` (in [`devices`]' order) that supports it and
 /// holds it, else on the largest that supports it.
-pub(crate) fn method_fit(method: Method, devices: &[Device]) -> MethodFit {
+fn method_fit(method: Method, devices: &[Device]) -> MethodFit {
     let supported = || devices.iter().filter(|d| d.kind.supports(method));
     let fits = supported().find_map(|d| Some((d, batch_on(method, d)?)));
     let Some((device, batch)) = fits.or_else(|| {

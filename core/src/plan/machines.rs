@@ -75,7 +75,7 @@ impl Facts {
         let devices = judge::devices(machine);
         let context = Settings::default().context_tokens;
         let fit = judge::inference_fit_on(machine, &devices, context);
-        let methods = Method::ALL.map(|m| judge::method_fit(m, &devices));
+        let methods = judge::method_fits(&devices);
         let fitted = fit
             .as_ref()
             .and_then(|f| QUANT_LEVELS.iter().find(|l| l.id == f.level));
