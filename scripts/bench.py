@@ -81,18 +81,23 @@ def matmul(llmcap, runs, budget):
 
 
 def full_probe(llmcap, runs):
-    """Wall times of the full probe and the guide's script, interleaved, and the probes'
-    reports (for the spread of their speed figures)."""
+    """Wall times of the full probe and the guide's script, interleaved, the probes' reports
+    (for the spread of their speed figures), and a C STREAM triad run right after each probe,
+    on arrays of the probe's size, where `scripts/bench-speed.sh` has built it (None if not)."""
     ours_cmd = [llmcap, "probe", "--skip-embedding", "--no-save", "--quiet", "--json"]
-    ours, theirs, reports = [], [], []
+    stream = pathlib.Path(".cache/speed/stream_triad")
+    ours, theirs, reports, c_triads = [], [], [], []
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     for _ in range(runs):
         seconds, out = wall(ours_cmd)
         ours.append(seconds)
         reports.append(json.loads(out))
+        if stream.exists():
+            mib = reports[-1]["performance"]["memory_bandwidth"]["array_mib"]
+            c_triads.append(json.loads(wall([str(stream), str(mib), "10"])[1])["triad_gb_s"])
         with tempfile.TemporaryDirectory() as tmp:
             theirs.append(wall([sys.executable, str(GUIDE)], cwd=tmp, env=env)[0])
-    return statistics.median(ours), statistics.median(theirs), reports
+    return statistics.median(ours), statistics.median(theirs), reports, c_triads or None
 
 
 def spread(values):
@@ -100,20 +105,18 @@ def spread(values):
     return (max(values) - min(values)) / statistics.median(values)
 
 
-def speed_spread(reports):
+def speed_spread(reports, c_triads):
     """The spread of the triad bandwidth and of the predicted 4-bit CPU generation speed over
-    the probes, beside C STREAM's spread over as many runs made right after them."""
+    the probes, beside C STREAM's spread over the runs made right after each of them."""
     triads = [r["performance"]["memory_bandwidth"]["triad_all_cores_gb_s"] for r in reports]
     q4 = [next(s["generation_tok_s"] for s in r["performance"]["devices"][0]["speeds"]
                if s["gguf"] == "Q4_K_M") for r in reports]
     line = (f"speed figures over {len(reports)} probes: triad {min(triads):.1f}-{max(triads):.1f} GB/s "
             f"(spread {spread(triads):.0%}), Q4_K_M generation {min(q4):.2f}-{max(q4):.2f} tok/s "
             f"(spread {spread(q4):.0%}); goal <= 10 %, or C STREAM's own spread")
-    stream = pathlib.Path(".cache/speed/stream_triad")
-    if stream.exists():
-        mib = reports[0]["performance"]["memory_bandwidth"]["array_mib"]
-        c = [json.loads(wall([str(stream), str(mib), "10"])[1])["triad_gb_s"] for _ in reports]
-        line += f"; C STREAM triad {min(c):.1f}-{max(c):.1f} GB/s (spread {spread(c):.0%})"
+    if c_triads:
+        line += (f"; C STREAM triad right after each probe {min(c_triads):.1f}-{max(c_triads):.1f} GB/s "
+                 f"(spread {spread(c_triads):.0%})")
     return line
 
 
@@ -141,11 +144,11 @@ def main():
           f"numpy {numpy_round_s*1000:.1f} ms, ratio {numpy_round_s/round_s:.2f}")
 
     if not args.skip_guide:
-        ours, theirs, reports = full_probe(llmcap, 5)
+        ours, theirs, reports, c_triads = full_probe(llmcap, 5)
         print(f"full probe without the embedding test, median of 5: llmcap {ours:.2f} s (goal <= 3 s), "
               f"guide's test_capability.py {theirs:.2f} s (its model test skips: no sentence-transformers "
               f"in this venv), time ratio llmcap/guide {ours/theirs:.2f} (goal <= 0.25)")
-        print(speed_spread(reports))
+        print(speed_spread(reports, c_triads))
 
 
 if __name__ == "__main__":
