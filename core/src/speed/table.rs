@@ -142,9 +142,12 @@ pub struct GgufSpec {
     /// triad; Q3_K_M, whose 3-bit dot products cost more arithmetic, 0.58.
     pub cpu_generation_efficiency: f64,
     /// The FLOPs a second llama.cpp's CPU prompt processing (pp512) reaches, over the
-    /// measured f32 matrix-product GFLOP/s, calibrated the same way: 1.35-2.3, above 1
-    /// because llama.cpp multiplies quantized weights in int8 (and F16 in f16), which runs
-    /// more operations a cycle than f32.
+    /// measured f32 matrix-product GFLOP/s (gemm's AVX-512 kernels where the CPU has them).
+    /// Fitted to one `scripts/bench-speed.sh` run on the build machine on 2026-12-03 (an
+    /// AMD EPYC with AVX-512, 2 vCPUs) and checked by a second (`docs/benchmarks.md`,
+    /// "Memory bandwidth and Phi-3-mini speed"): 0.77-1.25. The factors of 2026-12-02's
+    /// host were 1.35-2.3 against gemm's AVX2 figure there: llama.cpp's int8 products and
+    /// the f32 product do not keep one ratio from host to host.
     pub cpu_prompt_efficiency: f64,
 }
 
@@ -164,7 +167,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 7_643_360_544,
         embedding_bytes: 197_001_216,
         cpu_generation_efficiency: 0.76,
-        cpu_prompt_efficiency: 1.75,
+        cpu_prompt_efficiency: 0.88,
     },
     GgufSpec {
         gguf: GgufType::Q8_0,
@@ -172,7 +175,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 4_061_285_696,
         embedding_bytes: 104_656_896,
         cpu_generation_efficiency: 0.90,
-        cpu_prompt_efficiency: 1.35,
+        cpu_prompt_efficiency: 0.77,
     },
     GgufSpec {
         gguf: GgufType::Q4_K_M,
@@ -180,7 +183,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 2_396_834_624,
         embedding_bytes: 55_406_592,
         cpu_generation_efficiency: 0.87,
-        cpu_prompt_efficiency: 1.99,
+        cpu_prompt_efficiency: 1.09,
     },
     GgufSpec {
         gguf: GgufType::Q4_0,
@@ -188,7 +191,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 2_176_240_448,
         embedding_bytes: 55_406_592,
         cpu_generation_efficiency: 0.70,
-        cpu_prompt_efficiency: 2.18,
+        cpu_prompt_efficiency: 1.25,
     },
     GgufSpec {
         gguf: GgufType::Q3_K_M,
@@ -196,7 +199,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 1_962_618_176,
         embedding_bytes: 42_324_480,
         cpu_generation_efficiency: 0.58,
-        cpu_prompt_efficiency: 2.30,
+        cpu_prompt_efficiency: 1.20,
     },
 ];
 
