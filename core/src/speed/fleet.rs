@@ -197,7 +197,7 @@ fn row_speed(row: &DeviceSpeed, level: &str, basis: Basis) -> Option<(f64, Basis
 
 /// The CPU's estimated speed for a report without a `performance` section.
 fn estimated_cpu(gguf: table::GgufType, cpu_bandwidth: Option<f64>) -> Option<f64> {
-    let tok_s = predict::cpu_generation(gguf, cpu_bandwidth?, REPORT_CONTEXT_TOKENS)?;
+    let tok_s = predict::cpu_generation(gguf, cpu_bandwidth?, None, REPORT_CONTEXT_TOKENS)?;
     Some(round3(tok_s)).filter(|t| t.is_finite() && *t > 0.0)
 }
 

@@ -43,7 +43,7 @@ pub fn cpu_device(
         level: level.to_owned(),
         gguf: gguf.name().to_owned(),
         generation_tok_s: bandwidth_gb_s
-            .and_then(|bw| predict::cpu_generation(gguf, bw, context_tokens))
+            .and_then(|bw| predict::cpu_generation(gguf, bw, f32_gflops, context_tokens))
             .map(round3),
         prompt_tok_s: f32_gflops
             .and_then(|g| predict::cpu_prompt(gguf, g, REPORT_PROMPT_TOKENS))

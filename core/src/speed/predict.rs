@@ -2,6 +2,9 @@
 //!
 //! - **Generation** reads every weight (but the embedding table) and the KV cache once per
 //!   token, so it is bound by memory bandwidth: tok/s = efficiency × bandwidth / bytes read.
+//!   On few cores it is bound by compute first: multiplying one token's vector by every
+//!   weight reaches a steady share of the rate at which a whole prompt is multiplied, so
+//!   generation is at most that share of the prompt speed (a roofline).
 //! - **Prompt processing** multiplies the whole prompt by every weight at once, so it is bound
 //!   by compute: tok/s = efficiency × f32 GFLOP/s / FLOPs per token.
 //! - **On a GPU**, generation uses the GPU's bandwidth when the model fits in its memory.
@@ -12,7 +15,10 @@
 //! The constants are in [`super::table`]. Every function returns `None` for inputs no
 //! machine has (zero, negative, not finite), never a panic.
 
-use super::table::{GPU_GENERATION_EFFICIENCY, GPU_RESERVED_BYTES, GgufType, PHI3_MINI};
+use super::table::{
+    CPU_GENERATION_COMPUTE_CEILING, GPU_GENERATION_EFFICIENCY, GPU_RESERVED_BYTES, GgufType,
+    PHI3_MINI, REPORT_PROMPT_TOKENS,
+};
 
 /// Bandwidths and compute figures below this are broken readings, not slow machines.
 const MIN_MEASURE: f64 = 1e-3;
@@ -37,10 +43,24 @@ pub fn bytes_resident(gguf: GgufType, context: u64) -> u64 {
 }
 
 /// Predicted CPU generation tok/s from the all-core triad bandwidth (GB/s), at `context`
-/// tokens.
-pub fn cpu_generation(gguf: GgufType, bandwidth_gb_s: f64, context: u64) -> Option<f64> {
+/// tokens: a roofline, the lower of the bandwidth bound and, where the f32 GFLOP/s is known
+/// (and valid), the compute bound, [`CPU_GENERATION_COMPUTE_CEILING`] × the predicted
+/// prompt speed.
+pub fn cpu_generation(
+    gguf: GgufType,
+    bandwidth_gb_s: f64,
+    f32_gflops: Option<f64>,
+    context: u64,
+) -> Option<f64> {
     let bandwidth = valid(bandwidth_gb_s)? * 1e9;
-    Some(gguf.spec().cpu_generation_efficiency * bandwidth / bytes_per_token(gguf, context))
+    let memory_bound =
+        gguf.spec().cpu_generation_efficiency * bandwidth / bytes_per_token(gguf, context);
+    let compute_bound = f32_gflops
+        .and_then(|gflops| cpu_prompt(gguf, gflops, REPORT_PROMPT_TOKENS))
+        .map_or(f64::INFINITY, |prompt| {
+            CPU_GENERATION_COMPUTE_CEILING * prompt
+        });
+    Some(memory_bound.min(compute_bound))
 }
 
 /// Predicted CPU prompt-processing tok/s from the measured f32 matrix-product GFLOP/s, for a
@@ -88,7 +108,7 @@ pub fn gpu_generation(
     let bytes = bytes_per_token(gguf, context);
     let gpu_seconds = offloaded * bytes / (GPU_GENERATION_EFFICIENCY * gpu_bandwidth);
     let cpu_seconds = if offloaded < 1.0 {
-        let cpu = cpu_generation(gguf, cpu_bandwidth_gb_s?, context)?;
+        let cpu = cpu_generation(gguf, cpu_bandwidth_gb_s?, None, context)?;
         (1.0 - offloaded) / cpu
     } else {
         0.0
@@ -106,19 +126,36 @@ mod tests {
     const GB: u64 = 1_000_000_000;
 
     #[test]
+    fn generation_stops_at_its_compute_bound() {
+        let q4 = GgufType::Q4_0;
+        let memory_bound = cpu_generation(q4, 50.0, None, 64).unwrap();
+        // Plenty of compute: the bandwidth binds.
+        assert_eq!(cpu_generation(q4, 50.0, Some(1e5), 64), Some(memory_bound));
+        // Little compute: the share of the prompt speed binds.
+        let prompt = cpu_prompt(q4, 100.0, REPORT_PROMPT_TOKENS).unwrap();
+        let bound = cpu_generation(q4, 50.0, Some(100.0), 64).unwrap();
+        assert!(bound < memory_bound);
+        assert!((bound - CPU_GENERATION_COMPUTE_CEILING * prompt).abs() < 1e-12);
+        // A broken compute reading leaves the bandwidth bound.
+        for bad in [0.0, -1.0, f64::NAN] {
+            assert_eq!(cpu_generation(q4, 50.0, Some(bad), 64), Some(memory_bound));
+        }
+    }
+
+    #[test]
     fn generation_is_bandwidth_over_bytes() {
         let q4 = GgufType::Q4_K_M;
-        let at_20 = cpu_generation(q4, 20.0, 0).unwrap();
-        let at_40 = cpu_generation(q4, 40.0, 0).unwrap();
+        let at_20 = cpu_generation(q4, 20.0, None, 0).unwrap();
+        let at_40 = cpu_generation(q4, 40.0, None, 0).unwrap();
         assert!((at_40 / at_20 - 2.0).abs() < 1e-12);
         let expected =
             q4.spec().cpu_generation_efficiency * 20e9 / q4.spec().weight_bytes_read() as f64;
         assert!((at_20 - expected).abs() < 1e-9);
         // A long context reads the KV cache too: 4096 tokens add 1.6 GB a token.
-        let long = cpu_generation(q4, 20.0, 4096).unwrap();
+        let long = cpu_generation(q4, 20.0, None, 4096).unwrap();
         assert!(long < at_20 * 0.7, "{long} vs {at_20}");
         // Fewer bits, faster.
-        assert!(cpu_generation(GgufType::F16, 20.0, 0).unwrap() < at_20);
+        assert!(cpu_generation(GgufType::F16, 20.0, None, 0).unwrap() < at_20);
     }
 
     #[test]
@@ -133,7 +170,11 @@ mod tests {
     #[test]
     fn absurd_measurements_predict_nothing() {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e12] {
-            assert_eq!(cpu_generation(GgufType::Q4_0, bad, 512), None, "{bad}");
+            assert_eq!(
+                cpu_generation(GgufType::Q4_0, bad, None, 512),
+                None,
+                "{bad}"
+            );
             assert_eq!(cpu_prompt(GgufType::Q4_0, bad, 512), None, "{bad}");
             let gpu = GpuFacts {
                 bandwidth_gb_s: bad,
@@ -165,7 +206,7 @@ mod tests {
         };
         let split = gpu_generation(GgufType::F16, small, Some(20.0), 512).unwrap();
         assert!((0.3..0.5).contains(&split.offloaded), "{split:?}");
-        let cpu = cpu_generation(GgufType::F16, 20.0, 512).unwrap();
+        let cpu = cpu_generation(GgufType::F16, 20.0, None, 512).unwrap();
         let all_gpu = GPU_GENERATION_EFFICIENCY * 300e9 / bytes_per_token(GgufType::F16, 512);
         assert!(split.tokens_per_second > cpu && split.tokens_per_second < all_gpu);
         // No CPU figure, no prediction; a card smaller than the reserve holds nothing.

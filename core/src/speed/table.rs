@@ -203,6 +203,17 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
     },
 ];
 
+/// CPU generation's compute bound, as a share of the predicted prompt speed (pp512) of the
+/// same type: multiplying one token's vector by every weight runs at about this share of
+/// the rate at which llama.cpp multiplies a 512-token prompt by them, so on few cores
+/// generation stops at it before the memory bandwidth binds. Source: `scripts/bench-speed.sh`
+/// on the 2-core build machine (`docs/benchmarks.md`, "Memory bandwidth and Phi-3-mini
+/// speed"), llama-bench's tg128 over its pp512 for Q8_0, Q4_0, Q4_K_M and Q3_K_M: 0.28-0.34
+/// on 2026-12-03 (an AMD EPYC host, where Q4_0, Q4_K_M and Q3_K_M all generated 9.7 tok/s
+/// whatever the bandwidth, and Q8_0 5.6), 0.20-0.29 on 2026-12-02 (another host, 2 × faster).
+/// F16, 0.13-0.19, stays bandwidth-bound.
+pub const CPU_GENERATION_COMPUTE_CEILING: f64 = 0.30;
+
 /// Fraction of a GPU's peak memory bandwidth that llama.cpp's CUDA generation reaches with
 /// the whole model on the GPU. Source (published, not measured here): ggml-org/llama.cpp
 /// pull request 15802, an RTX 3090 (936 GB/s) running llama 8B Q4_0 (a 4.33 GiB file, of
