@@ -136,7 +136,7 @@ pub struct SpeedLine {
     /// `Memory bandwidth`, `Phi-3-mini` or `Ollama speed test`.
     pub label: &'static str,
     /// For example `≈ 9.14 tok/s at 4-bit on the CPU, prompt ≈ 41 tok/s (predicted from
-    /// 21.4 GB/s, measured)`.
+    /// 21.4 GB/s, measured)`, or `…, measured, capped by f32 compute)` where compute binds.
     pub value: String,
 }
 
@@ -196,16 +196,34 @@ fn device_line(device: &DeviceSpeed) -> Option<String> {
         (Some(bw), Some(source)) => format!(" from {} GB/s, {}", show(bw), name(source)),
         _ => String::new(),
     };
+    let capped = if device.kind == "cpu" && compute_bound(speed) {
+        ", capped by f32 compute"
+    } else {
+        ""
+    };
     let split = match speed.offloaded {
         Some(share) if share < 1.0 => format!("; {:.0} % of it on the GPU", share * 100.0),
         _ => String::new(),
     };
     Some(format!(
-        "≈ {} tok/s at {} on {place}{prompt} ({}{from}{split})",
+        "≈ {} tok/s at {} on {place}{prompt} ({}{from}{capped}{split})",
         show(speed.generation_tok_s?),
         SUMMARY_LEVEL.1,
         speed.source.map_or("predicted", name)
     ))
+}
+
+/// Whether a CPU row's generation speed is its compute bound rather than its bandwidth
+/// bound ([`predict::cpu_generation`]): it equals the ceiling's share of the prompt speed,
+/// up to the rows' rounding to three significant digits (1 %).
+fn compute_bound(speed: &LevelSpeed) -> bool {
+    match (speed.generation_tok_s, speed.prompt_tok_s) {
+        (Some(generation), Some(prompt)) => {
+            let ceiling = table::CPU_GENERATION_COMPUTE_CEILING * prompt;
+            (generation - ceiling).abs() <= 0.01 * ceiling
+        }
+        _ => false,
+    }
 }
 
 fn ollama_line(ollama: &report::OllamaSpeed) -> String {

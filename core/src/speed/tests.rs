@@ -122,9 +122,21 @@ fn summary_names_each_figures_source() {
         cpu.contains("tok/s at 4-bit on the CPU, prompt ≈ "),
         "{cpu}"
     );
+    // 90 f32 GFLOP/s caps generation below what 21.4 GB/s allows.
     assert!(
-        cpu.ends_with("(predicted from 21.4 GB/s, measured)"),
+        cpu.ends_with("(predicted from 21.4 GB/s, measured, capped by f32 compute)"),
         "{cpu}"
+    );
+    // With compute to spare the bandwidth binds, and the line says only that.
+    let fast = summary(&Performance {
+        devices: vec![cpu_device(Some(21.4), Some(5000.0), 512)],
+        ..Default::default()
+    });
+    assert!(
+        fast[0]
+            .value
+            .ends_with("(predicted from 21.4 GB/s, measured)"),
+        "{fast:?}"
     );
     assert!(
         gpu.contains("at 4-bit on the NVIDIA GeForce RTX 4090 (predicted from 1010 GB/s, NVML)"),
