@@ -182,6 +182,7 @@ const OPTIONAL: &[&str] = &[
     ".performance.compute.rounds",
     ".performance.compute.source",
     ".performance.devices[].gpu_cores",
+    ".performance.devices[].speeds[].bound",
     ".performance.devices[].speeds[].offloaded",
     ".performance.memory_bandwidth",
     ".performance.memory_bandwidth.array_mib",

@@ -178,6 +178,7 @@ struct LevelSpeedV1 {
     generation_tok_s: Option<f64>,
     prompt_tok_s: Option<f64>,
     offloaded: Option<f64>,
+    bound: Option<String>,
     source: String,
 }
 
@@ -242,6 +243,13 @@ fn json_output_has_the_documented_shape_and_is_the_saved_file() {
         cpu.speeds
             .iter()
             .all(|s| s.source == "predicted" && s.generation_tok_s.is_some_and(|t| t > 0.0)),
+        "{cpu:?}"
+    );
+    // Each says what bounds it: the bandwidth, or the f32 compute the probe measured.
+    assert!(
+        cpu.speeds
+            .iter()
+            .all(|s| matches!(s.bound.as_deref(), Some("memory" | "compute"))),
         "{cpu:?}"
     );
     for phase in ["prerequisites", "e0_e1", "e2_full", "e2_quantized"] {

@@ -197,8 +197,8 @@ fn row_speed(row: &DeviceSpeed, level: &str, basis: Basis) -> Option<(f64, Basis
 
 /// The CPU's estimated speed for a report without a `performance` section.
 fn estimated_cpu(gguf: table::GgufType, cpu_bandwidth: Option<f64>) -> Option<f64> {
-    let tok_s = predict::cpu_generation(gguf, cpu_bandwidth?, None, REPORT_CONTEXT_TOKENS)?;
-    Some(round3(tok_s)).filter(|t| t.is_finite() && *t > 0.0)
+    let generation = predict::cpu_generation(gguf, cpu_bandwidth?, None, REPORT_CONTEXT_TOKENS)?;
+    Some(round3(generation.tokens_per_second)).filter(|t| t.is_finite() && *t > 0.0)
 }
 
 /// A GPU's estimated speed, from its product table and `memory` bytes.

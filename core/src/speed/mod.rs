@@ -15,7 +15,7 @@ pub mod predict;
 pub mod report;
 pub mod table;
 
-use report::{DeviceSpeed, LevelSpeed, Performance, Source};
+use report::{Bound, DeviceSpeed, LevelSpeed, Performance, Source};
 use table::{LEVEL_TYPES, REPORT_PROMPT_TOKENS};
 
 #[cfg(doc)]
@@ -39,17 +39,19 @@ pub fn cpu_device(
     f32_gflops: Option<f64>,
     context_tokens: u64,
 ) -> DeviceSpeed {
-    let speeds = each_type(|level, gguf| LevelSpeed {
-        level: level.to_owned(),
-        gguf: gguf.name().to_owned(),
-        generation_tok_s: bandwidth_gb_s
-            .and_then(|bw| predict::cpu_generation(gguf, bw, f32_gflops, context_tokens))
-            .map(round3),
-        prompt_tok_s: f32_gflops
-            .and_then(|g| predict::cpu_prompt(gguf, g, REPORT_PROMPT_TOKENS))
-            .map(round3),
-        offloaded: None,
-        source: Some(Source::Predicted),
+    let speeds = each_type(|level, gguf| {
+        let prompt = f32_gflops.and_then(|g| predict::cpu_prompt(gguf, g, REPORT_PROMPT_TOKENS));
+        let generation =
+            bandwidth_gb_s.and_then(|bw| predict::cpu_generation(gguf, bw, prompt, context_tokens));
+        LevelSpeed {
+            level: level.to_owned(),
+            gguf: gguf.name().to_owned(),
+            generation_tok_s: generation.map(|g| round3(g.tokens_per_second)),
+            prompt_tok_s: prompt.map(round3),
+            offloaded: None,
+            bound: generation.map(|g| g.bound),
+            source: Some(Source::Predicted),
+        }
     });
     DeviceSpeed {
         kind: "cpu".to_owned(),
@@ -106,6 +108,7 @@ pub fn gpu_device(
             generation_tok_s: generation.map(|g| round3(g.tokens_per_second)),
             prompt_tok_s: None,
             offloaded: generation.map(|g| (g.offloaded * 100.0).round() / 100.0),
+            bound: generation.map(|_| Bound::Memory),
             source: Some(Source::Predicted),
         }
     });
@@ -196,7 +199,7 @@ fn device_line(device: &DeviceSpeed) -> Option<String> {
         (Some(bw), Some(source)) => format!(" from {} GB/s, {}", show(bw), name(source)),
         _ => String::new(),
     };
-    let capped = if device.kind == "cpu" && compute_bound(speed) {
+    let capped = if speed.bound == Some(Bound::Compute) {
         ", capped by f32 compute"
     } else {
         ""
@@ -211,19 +214,6 @@ fn device_line(device: &DeviceSpeed) -> Option<String> {
         SUMMARY_LEVEL.1,
         speed.source.map_or("predicted", name)
     ))
-}
-
-/// Whether a CPU row's generation speed is its compute bound rather than its bandwidth
-/// bound ([`predict::cpu_generation`]): it equals the ceiling's share of the prompt speed,
-/// up to the rows' rounding to three significant digits (1 %).
-fn compute_bound(speed: &LevelSpeed) -> bool {
-    match (speed.generation_tok_s, speed.prompt_tok_s) {
-        (Some(generation), Some(prompt)) => {
-            let ceiling = table::CPU_GENERATION_COMPUTE_CEILING * prompt;
-            (generation - ceiling).abs() <= 0.01 * ceiling
-        }
-        _ => false,
-    }
 }
 
 fn ollama_line(ollama: &report::OllamaSpeed) -> String {

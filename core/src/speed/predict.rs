@@ -15,9 +15,10 @@
 //! The constants are in [`super::table`]. Every function returns `None` for inputs no
 //! machine has (zero, negative, not finite), never a panic.
 
+use super::report::Bound;
 use super::table::{
     CPU_GENERATION_COMPUTE_CEILING, GPU_GENERATION_EFFICIENCY, GPU_RESERVED_BYTES, GgufType,
-    PHI3_MINI, REPORT_PROMPT_TOKENS,
+    PHI3_MINI,
 };
 
 /// Bandwidths and compute figures below this are broken readings, not slow machines.
@@ -42,25 +43,41 @@ pub fn bytes_resident(gguf: GgufType, context: u64) -> u64 {
         .saturating_add(PHI3_MINI.kv_bytes_per_token().saturating_mul(context))
 }
 
+/// A CPU generation prediction and the bound that set it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CpuGeneration {
+    /// Predicted tok/s.
+    pub tokens_per_second: f64,
+    /// Whether bandwidth or compute binds.
+    pub bound: Bound,
+}
+
 /// Predicted CPU generation tok/s from the all-core triad bandwidth (GB/s), at `context`
-/// tokens: a roofline, the lower of the bandwidth bound and, where the f32 GFLOP/s is known
-/// (and valid), the compute bound, [`CPU_GENERATION_COMPUTE_CEILING`] × the predicted
-/// prompt speed.
+/// tokens: a roofline, the lower of the bandwidth bound and, where the predicted prompt
+/// speed is known ([`cpu_prompt`]) and valid, the compute bound,
+/// [`CPU_GENERATION_COMPUTE_CEILING`] × that prompt speed.
 pub fn cpu_generation(
     gguf: GgufType,
     bandwidth_gb_s: f64,
-    f32_gflops: Option<f64>,
+    prompt_tok_s: Option<f64>,
     context: u64,
-) -> Option<f64> {
+) -> Option<CpuGeneration> {
     let bandwidth = valid(bandwidth_gb_s)? * 1e9;
     let memory_bound =
         gguf.spec().cpu_generation_efficiency * bandwidth / bytes_per_token(gguf, context);
-    let compute_bound = f32_gflops
-        .and_then(|gflops| cpu_prompt(gguf, gflops, REPORT_PROMPT_TOKENS))
-        .map_or(f64::INFINITY, |prompt| {
-            CPU_GENERATION_COMPUTE_CEILING * prompt
-        });
-    Some(memory_bound.min(compute_bound))
+    let compute_bound = prompt_tok_s
+        .and_then(valid)
+        .map(|prompt| CPU_GENERATION_COMPUTE_CEILING * prompt);
+    Some(match compute_bound {
+        Some(compute) if compute < memory_bound => CpuGeneration {
+            tokens_per_second: compute,
+            bound: Bound::Compute,
+        },
+        _ => CpuGeneration {
+            tokens_per_second: memory_bound,
+            bound: Bound::Memory,
+        },
+    })
 }
 
 /// Predicted CPU prompt-processing tok/s from the measured f32 matrix-product GFLOP/s, for a
@@ -109,7 +126,7 @@ pub fn gpu_generation(
     let gpu_seconds = offloaded * bytes / (GPU_GENERATION_EFFICIENCY * gpu_bandwidth);
     let cpu_seconds = if offloaded < 1.0 {
         let cpu = cpu_generation(gguf, cpu_bandwidth_gb_s?, None, context)?;
-        (1.0 - offloaded) / cpu
+        (1.0 - offloaded) / cpu.tokens_per_second
     } else {
         0.0
     };
@@ -125,37 +142,50 @@ mod tests {
 
     const GB: u64 = 1_000_000_000;
 
+    /// The bandwidth-bound speed alone.
+    fn memory_bound(gguf: GgufType, bandwidth_gb_s: f64, context: u64) -> f64 {
+        let generation = cpu_generation(gguf, bandwidth_gb_s, None, context).unwrap();
+        assert_eq!(generation.bound, Bound::Memory);
+        generation.tokens_per_second
+    }
+
     #[test]
     fn generation_stops_at_its_compute_bound() {
         let q4 = GgufType::Q4_0;
-        let memory_bound = cpu_generation(q4, 50.0, None, 64).unwrap();
-        // Plenty of compute: the bandwidth binds.
-        assert_eq!(cpu_generation(q4, 50.0, Some(1e5), 64), Some(memory_bound));
-        // Little compute: the share of the prompt speed binds.
-        let prompt = cpu_prompt(q4, 100.0, REPORT_PROMPT_TOKENS).unwrap();
-        let bound = cpu_generation(q4, 50.0, Some(100.0), 64).unwrap();
-        assert!(bound < memory_bound);
-        assert!((bound - CPU_GENERATION_COMPUTE_CEILING * prompt).abs() < 1e-12);
-        // A broken compute reading leaves the bandwidth bound.
+        let memory = memory_bound(q4, 50.0, 64);
+        // A fast prompt: the bandwidth binds.
+        let fast = cpu_generation(q4, 50.0, Some(memory * 10.0), 64).unwrap();
+        assert_eq!(
+            (fast.tokens_per_second, fast.bound),
+            (memory, Bound::Memory)
+        );
+        // A slow prompt: the share of the prompt speed binds.
+        let prompt = cpu_prompt(q4, 100.0, 512).unwrap();
+        let slow = cpu_generation(q4, 50.0, Some(prompt), 64).unwrap();
+        assert_eq!(slow.bound, Bound::Compute);
+        assert!(slow.tokens_per_second < memory);
+        assert!((slow.tokens_per_second - CPU_GENERATION_COMPUTE_CEILING * prompt).abs() < 1e-12);
+        // A broken prompt figure leaves the bandwidth bound.
         for bad in [0.0, -1.0, f64::NAN] {
-            assert_eq!(cpu_generation(q4, 50.0, Some(bad), 64), Some(memory_bound));
+            let generation = cpu_generation(q4, 50.0, Some(bad), 64).unwrap();
+            assert_eq!(generation.tokens_per_second, memory, "{bad}");
         }
     }
 
     #[test]
     fn generation_is_bandwidth_over_bytes() {
         let q4 = GgufType::Q4_K_M;
-        let at_20 = cpu_generation(q4, 20.0, None, 0).unwrap();
-        let at_40 = cpu_generation(q4, 40.0, None, 0).unwrap();
+        let at_20 = memory_bound(q4, 20.0, 0);
+        let at_40 = memory_bound(q4, 40.0, 0);
         assert!((at_40 / at_20 - 2.0).abs() < 1e-12);
         let expected =
             q4.spec().cpu_generation_efficiency * 20e9 / q4.spec().weight_bytes_read() as f64;
         assert!((at_20 - expected).abs() < 1e-9);
         // A long context reads the KV cache too: 4096 tokens add 1.6 GB a token.
-        let long = cpu_generation(q4, 20.0, None, 4096).unwrap();
+        let long = memory_bound(q4, 20.0, 4096);
         assert!(long < at_20 * 0.7, "{long} vs {at_20}");
         // Fewer bits, faster.
-        assert!(cpu_generation(GgufType::F16, 20.0, None, 0).unwrap() < at_20);
+        assert!(memory_bound(GgufType::F16, 20.0, 0) < at_20);
     }
 
     #[test]
@@ -206,7 +236,7 @@ mod tests {
         };
         let split = gpu_generation(GgufType::F16, small, Some(20.0), 512).unwrap();
         assert!((0.3..0.5).contains(&split.offloaded), "{split:?}");
-        let cpu = cpu_generation(GgufType::F16, 20.0, None, 512).unwrap();
+        let cpu = memory_bound(GgufType::F16, 20.0, 512);
         let all_gpu = GPU_GENERATION_EFFICIENCY * 300e9 / bytes_per_token(GgufType::F16, 512);
         assert!(split.tokens_per_second > cpu && split.tokens_per_second < all_gpu);
         // No CPU figure, no prediction; a card smaller than the reserve holds nothing.

@@ -32,6 +32,21 @@ pub enum Source {
     Unknown,
 }
 
+/// What limits a predicted generation speed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// Memory bandwidth: every weight and the KV cache are read once per token.
+    Memory,
+    /// Compute: the CPU multiplies one token's vector by every weight more slowly than its
+    /// memory delivers them ([`crate::speed::table::CPU_GENERATION_COMPUTE_CEILING`]).
+    Compute,
+    /// A bound this version does not know (a newer report).
+    #[serde(other)]
+    Unknown,
+}
+
 /// The `performance` section.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -132,6 +147,9 @@ pub struct LevelSpeed {
     /// Share of the layers on the GPU (GPU rows), 0 to 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offloaded: Option<f64>,
+    /// What limits the predicted generation speed: `memory` or `compute`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
     /// `predicted` or `measured`.
     pub source: Option<Source>,
 }
@@ -179,7 +197,7 @@ mod tests {
         assert_eq!(empty, Performance::default());
         let partial: Performance = serde_json::from_str(
             r#"{"memory_bandwidth": {"triad_all_cores_gb_s": 21.4, "future_key": [1]},
-                "devices": [{"kind": "cpu", "speeds": [{"level": "q4", "source": "oracle"}]}],
+                "devices": [{"kind": "cpu", "speeds": [{"level": "q4", "source": "oracle", "bound": "disk"}]}],
                 "next_version_field": {"a": 1}}"#,
         )
         .unwrap();
@@ -187,6 +205,7 @@ mod tests {
         assert_eq!(bandwidth.triad_all_cores_gb_s, Some(21.4));
         assert_eq!(bandwidth.source, None);
         assert_eq!(partial.devices[0].speeds[0].source, Some(Source::Unknown));
+        assert_eq!(partial.devices[0].speeds[0].bound, Some(Bound::Unknown));
     }
 
     #[test]
@@ -209,6 +228,7 @@ mod tests {
                     generation_tok_s: Some(1500.0),
                     prompt_tok_s: None,
                     offloaded: Some(1.0),
+                    bound: Some(Bound::Memory),
                     source: Some(Source::Predicted),
                 }],
             }],
@@ -217,6 +237,7 @@ mod tests {
         let json = serde_json::to_string(&section).unwrap();
         assert!(json.contains(r#""bandwidth_source":"table""#), "{json}");
         assert!(json.contains(r#""source":"predicted""#), "{json}");
+        assert!(json.contains(r#""bound":"memory""#), "{json}");
         let back: Performance = serde_json::from_str(&json).unwrap();
         assert_eq!(back, section);
     }

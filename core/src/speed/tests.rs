@@ -1,4 +1,4 @@
-use super::report::OllamaSpeed;
+use super::report::{Bound, OllamaSpeed};
 use super::*;
 
 const GIB: u64 = 1 << 30;
@@ -141,6 +141,60 @@ fn summary_names_each_figures_source() {
     assert!(
         gpu.contains("at 4-bit on the NVIDIA GeForce RTX 4090 (predicted from 1010 GB/s, NVML)"),
         "{gpu}"
+    );
+}
+
+#[test]
+fn each_row_records_its_bound() {
+    let bounds = |device: &DeviceSpeed| -> Vec<Option<Bound>> {
+        device.speeds.iter().map(|s| s.bound).collect()
+    };
+    let every = |bound| vec![bound; LEVEL_TYPES.iter().map(|(_, t)| t.len()).sum()];
+    // 10 f32 GFLOP/s on 21.4 GB/s: compute binds every level; 5000 leaves the bandwidth.
+    assert_eq!(
+        bounds(&cpu_device(Some(21.4), Some(10.0), 512)),
+        every(Some(Bound::Compute))
+    );
+    assert_eq!(
+        bounds(&cpu_device(Some(21.4), Some(5000.0), 512)),
+        every(Some(Bound::Memory))
+    );
+    // No bandwidth, no generation speed, no bound; a GPU's is its memory.
+    assert_eq!(bounds(&cpu_device(None, Some(90.0), 512)), every(None));
+    let gpu = gpu_device(
+        "NVIDIA H200",
+        Some((4800.0, Source::Table)),
+        Some(140 * GIB),
+        None,
+        512,
+    );
+    assert_eq!(bounds(&gpu), every(Some(Bound::Memory)));
+}
+
+#[test]
+fn the_line_says_capped_only_when_the_row_says_compute() {
+    // A bandwidth-bound row whose speeds happen to sit at the compute ceiling's ratio.
+    let mut cpu = cpu_device(Some(21.4), Some(5000.0), 512);
+    for speed in &mut cpu.speeds {
+        speed.generation_tok_s = Some(30.0);
+        speed.prompt_tok_s = Some(100.0);
+    }
+    let line = |device: &DeviceSpeed| {
+        summary(&Performance {
+            devices: vec![device.clone()],
+            ..Default::default()
+        })[0]
+            .value
+            .clone()
+    };
+    assert!(line(&cpu).ends_with("measured)"), "{}", line(&cpu));
+    for speed in &mut cpu.speeds {
+        speed.bound = Some(Bound::Compute);
+    }
+    assert!(
+        line(&cpu).ends_with("capped by f32 compute)"),
+        "{}",
+        line(&cpu)
     );
 }
 
