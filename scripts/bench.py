@@ -83,7 +83,7 @@ def matmul(llmcap, runs, budget):
 def full_probe(llmcap, runs):
     """Wall times of the full probe and the guide's script, interleaved, the probes' reports
     (for the spread of their speed figures), and a C STREAM triad run right after each probe,
-    on arrays of the probe's size, where `scripts/bench-speed.sh` has built it (None if not)."""
+    on arrays of the probe's size, where `scripts/bench-speed.sh` has built it (empty if not)."""
     ours_cmd = [llmcap, "probe", "--skip-embedding", "--no-save", "--quiet", "--json"]
     stream = pathlib.Path(".cache/speed/stream_triad")
     ours, theirs, reports, c_triads = [], [], [], []
@@ -97,7 +97,7 @@ def full_probe(llmcap, runs):
             c_triads.append(json.loads(wall([str(stream), str(mib), "10"])[1])["triad_gb_s"])
         with tempfile.TemporaryDirectory() as tmp:
             theirs.append(wall([sys.executable, str(GUIDE)], cwd=tmp, env=env)[0])
-    return statistics.median(ours), statistics.median(theirs), reports, c_triads or None
+    return statistics.median(ours), statistics.median(theirs), reports, c_triads
 
 
 def spread(values):
