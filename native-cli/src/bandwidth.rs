@@ -56,29 +56,74 @@ struct Timing {
     repetitions: usize,
 }
 
-/// The three arrays, allocated and first touched by the threads that use them.
+/// One array, in memory of its own that the OS is asked to back with huge pages (Linux's
+/// transparent huge pages, where the kernel has them), so that the figure does not depend
+/// on the allocator: with 4 KiB pages one core's triad measured about a quarter lower on a
+/// Zen 4 host, from TLB misses (`docs/benchmarks.md`). A heap vector where no mapping can
+/// be made.
+enum Array {
+    Mapped(memmap2::MmapMut),
+    Heap(Vec<f64>),
+}
+
+impl Array {
+    /// `elements` copies of `value`, each chunk written (and so placed in memory) by the
+    /// thread that later reads it.
+    fn new(elements: usize, value: f64, chunk: usize) -> Array {
+        let mut array = match memmap2::MmapMut::map_anon(elements * size_of::<f64>()) {
+            Ok(map) => {
+                advise_huge_pages(&map);
+                Array::Mapped(map)
+            }
+            Err(_) => Array::Heap(vec![0.0; elements]),
+        };
+        array
+            .values_mut()
+            .par_chunks_mut(chunk)
+            .for_each(|part| part.fill(value));
+        array
+    }
+
+    fn values(&self) -> &[f64] {
+        match self {
+            Array::Mapped(map) => bytemuck::cast_slice(map),
+            Array::Heap(values) => values,
+        }
+    }
+
+    fn values_mut(&mut self) -> &mut [f64] {
+        match self {
+            Array::Mapped(map) => bytemuck::cast_slice_mut(map),
+            Array::Heap(values) => values,
+        }
+    }
+}
+
+/// Advice only: a kernel built without transparent huge pages refuses it, and the array
+/// keeps its normal pages.
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(map: &memmap2::MmapMut) {
+    let _ = map.advise(memmap2::Advice::HugePage);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_: &memmap2::MmapMut) {}
+
+/// The three arrays.
 struct Arrays {
-    a: Vec<f64>,
-    b: Vec<f64>,
-    c: Vec<f64>,
+    a: Array,
+    b: Array,
+    c: Array,
 }
 
 const SCALAR: f64 = 3.0;
 
 impl Arrays {
     fn new(elements: usize, chunk: usize) -> Arrays {
-        // Each thread writes (and so places in memory) the part it later reads.
-        let make = |value: f64| -> Vec<f64> {
-            (0..elements)
-                .into_par_iter()
-                .with_min_len(chunk)
-                .map(|_| value)
-                .collect()
-        };
         Arrays {
-            a: make(1.0),
-            b: make(2.0),
-            c: make(0.5),
+            a: Array::new(elements, 1.0, chunk),
+            b: Array::new(elements, 2.0, chunk),
+            c: Array::new(elements, 0.5, chunk),
         }
     }
 }
@@ -96,17 +141,19 @@ fn triad_one(a: &mut [f64], b: &[f64], c: &[f64]) {
 fn copy_all(arrays: &mut Arrays, chunk: usize) {
     arrays
         .a
+        .values_mut()
         .par_chunks_mut(chunk)
-        .zip(arrays.b.par_chunks(chunk))
+        .zip(arrays.b.values().par_chunks(chunk))
         .for_each(|(a, b)| copy_one(a, b));
 }
 
 fn triad_all(arrays: &mut Arrays, chunk: usize) {
     arrays
         .a
+        .values_mut()
         .par_chunks_mut(chunk)
-        .zip(arrays.b.par_chunks(chunk))
-        .zip(arrays.c.par_chunks(chunk))
+        .zip(arrays.b.values().par_chunks(chunk))
+        .zip(arrays.c.values().par_chunks(chunk))
         .for_each(|((a, b), c)| triad_one(a, b, c));
 }
 
@@ -136,9 +183,10 @@ pub fn measure(options: &BandwidthOptions) -> MemoryBandwidth {
     let copy_all_t = time(each, min, || copy_all(&mut arrays, chunk));
     let triad_all_t = time(each, min, || triad_all(&mut arrays, chunk));
     let Arrays { a, b, c } = &mut arrays;
+    let (a, b, c) = (a.values_mut(), b.values(), c.values());
     let copy_one_t = time(each, min, || copy_one(a, b));
     let triad_one_t = time(each, min, || triad_one(a, b, c));
-    std::hint::black_box(&arrays.a);
+    std::hint::black_box(arrays.a.values());
     let gb_s = |bytes_per_element: f64, t: Timing| {
         let gb = bytes_per_element * n as f64 / 1e9;
         (t.best > 0.0).then(|| round1(gb / t.best))
@@ -216,12 +264,14 @@ mod tests {
     fn kernels_compute_copy_and_triad() {
         let chunk = 1000;
         let mut arrays = Arrays::new(4096, chunk);
+        assert!(matches!(arrays.a, Array::Mapped(_)));
         triad_all(&mut arrays, chunk);
-        assert!(arrays.a.iter().all(|&x| x == 2.0 + SCALAR * 0.5));
-        arrays.b[17] = 9.0;
+        assert!(arrays.a.values().iter().all(|&x| x == 2.0 + SCALAR * 0.5));
+        arrays.b.values_mut()[17] = 9.0;
         copy_all(&mut arrays, chunk);
-        assert_eq!(arrays.a[17], 9.0);
-        assert_eq!(arrays.a[4095], 2.0);
+        assert_eq!(arrays.a.values()[17], 9.0);
+        assert_eq!(arrays.a.values()[4095], 2.0);
+        assert_eq!(arrays.a.values().len(), 4096);
         let mut a = vec![0.0; 5];
         triad_one(&mut a, &[1.0; 5], &[2.0; 5]);
         assert_eq!(a, [7.0; 5]);
