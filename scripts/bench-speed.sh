@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares llmcap's speed figures with their peers on this machine, interleaved in one run:
-# llmcap's bandwidth (STREAM-style triad) with a C STREAM triad built with gcc -O3 -fopenmp,
+# llmcap's bandwidth (STREAM-style triad) with a C STREAM triad built with gcc -O3 -fopenmp
+# (on huge pages as llmcap's arrays are, and on malloc's pages),
 # and llmcap's predicted Phi-3-mini generation and prompt speeds with llama.cpp's own
 # llama-bench (tg128, pp512, CPU only) on random-weight Phi-3-mini GGUF files at every type
 # llmcap recommends. Prints medians over the rounds and the ratios measured in each round,
@@ -49,8 +50,11 @@ echo "bench-speed: $(date -u +%Y-%m-%dT%H:%M:%SZ), $rounds rounds, $threads thre
 for round in $(seq 1 "$rounds"); do
     # tg128 reads KV cache for 0..127 tokens: 64 on average.
     "$llmcap" speed-check --context-tokens 64 >"$out/llmcap-$round.json" 2>/dev/null
-    OMP_NUM_THREADS="$threads" "$stream" "$array_mib" 10 >"$out/stream-all-$round.json"
-    OMP_NUM_THREADS=1 "$stream" "$array_mib" 10 >"$out/stream-one-$round.json"
+    # C on huge pages, as llmcap's arrays are (the like-for-like pair), then on malloc's.
+    OMP_NUM_THREADS="$threads" "$stream" "$array_mib" 10 huge >"$out/stream-all-$round.json"
+    OMP_NUM_THREADS=1 "$stream" "$array_mib" 10 huge >"$out/stream-one-$round.json"
+    OMP_NUM_THREADS="$threads" "$stream" "$array_mib" 10 >"$out/stream-all-normal-$round.json"
+    OMP_NUM_THREADS=1 "$stream" "$array_mib" 10 >"$out/stream-one-normal-$round.json"
     for type in $types; do
         echo "bench-speed: round $round, llama-bench $type" >&2
         "$cache/llama-build/bin/llama-bench" -m "$cache/models/phi3-mini-random-$type.gguf" \

@@ -83,7 +83,8 @@ def matmul(llmcap, runs, budget):
 def full_probe(llmcap, runs):
     """Wall times of the full probe and the guide's script, interleaved, the probes' reports
     (for the spread of their speed figures), and a C STREAM triad run right after each probe,
-    on arrays of the probe's size, where `scripts/bench-speed.sh` has built it (empty if not)."""
+    on arrays of the probe's size and on huge pages as the probe's are, where `scripts/bench.sh`
+    could build it (empty if not)."""
     ours_cmd = [llmcap, "probe", "--skip-embedding", "--no-save", "--quiet", "--json"]
     stream = pathlib.Path(".cache/speed/stream_triad")
     ours, theirs, reports, c_triads = [], [], [], []
@@ -94,7 +95,8 @@ def full_probe(llmcap, runs):
         reports.append(json.loads(out))
         if stream.exists():
             mib = reports[-1]["performance"]["memory_bandwidth"]["array_mib"]
-            c_triads.append(json.loads(wall([str(stream), str(mib), "10"])[1])["triad_gb_s"])
+            c = wall([str(stream), str(mib), "10", "huge"])[1]
+            c_triads.append(json.loads(c)["triad_gb_s"])
         with tempfile.TemporaryDirectory() as tmp:
             theirs.append(wall([sys.executable, str(GUIDE)], cwd=tmp, env=env)[0])
     return statistics.median(ours), statistics.median(theirs), reports, c_triads

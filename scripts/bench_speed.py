@@ -37,21 +37,27 @@ def med(values):
     return statistics.median(values) if values else float("nan")
 
 
+PAGES = {"huge": "huge pages", "normal": "malloc's pages"}
+
+
 def bandwidth(out, rounds):
+    """llmcap's triad against C STREAM's on huge pages (as llmcap's arrays are: the pair
+    judged), and beside C STREAM's on malloc's pages (4 KiB where THP is `madvise`). Runs
+    from before the C program took `huge` have only malloc's pages."""
     print("| | round values | median |")
     print("|---|---|---|")
-    rows = {"llmcap triad, all cores": [], "C STREAM triad, all cores": [], "ratio, all cores": [],
-            "llmcap triad, one core": [], "C STREAM triad, one core": [], "ratio, one core": []}
+    rows = {}
     for r in range(1, rounds + 1):
         mine = load(out / f"llmcap-{r}.json")["performance"]["memory_bandwidth"]
-        c_all = load(out / f"stream-all-{r}.json")["triad_gb_s"]
-        c_one = load(out / f"stream-one-{r}.json")["triad_gb_s"]
-        rows["llmcap triad, all cores"].append(mine["triad_all_cores_gb_s"])
-        rows["C STREAM triad, all cores"].append(c_all)
-        rows["ratio, all cores"].append(mine["triad_all_cores_gb_s"] / c_all)
-        rows["llmcap triad, one core"].append(mine["triad_one_core_gb_s"])
-        rows["C STREAM triad, one core"].append(c_one)
-        rows["ratio, one core"].append(mine["triad_one_core_gb_s"] / c_one)
+        for cores, key, ours in (("all cores", "all", mine["triad_all_cores_gb_s"]),
+                                 ("one core", "one", mine["triad_one_core_gb_s"])):
+            rows.setdefault(f"llmcap triad, {cores}", []).append(ours)
+            for path in (out / f"stream-{key}-{r}.json", out / f"stream-{key}-normal-{r}.json"):
+                if path.exists():
+                    c = load(path)
+                    pages = PAGES[c.get("pages", "normal")]
+                    rows.setdefault(f"C STREAM triad, {pages}, {cores}", []).append(c["triad_gb_s"])
+                    rows.setdefault(f"ratio to C on {pages}, {cores}", []).append(ours / c["triad_gb_s"])
     for name, values in rows.items():
         shown = ", ".join(f"{v:.2f}" for v in values)
         print(f"| {name} | {shown} | {med(values):.2f} |")

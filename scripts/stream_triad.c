@@ -1,14 +1,27 @@
 /* STREAM's copy and triad kernels (McCalpin's STREAM, reduced to the two llmcap reports),
  * for comparing llmcap's bandwidth measurement with C compiled by gcc -O3 -fopenmp.
  *
- * Usage: stream_triad MIB_PER_ARRAY REPETITIONS   (threads: OMP_NUM_THREADS)
- * Prints one JSON line: {"threads":T,"array_mib":M,"copy_gb_s":C,"triad_gb_s":X}, the best
- * repetition of each kernel as STREAM reports it, counting 16 bytes per element for copy and
- * 24 for triad (STREAM's convention).
+ * Usage: stream_triad MIB_PER_ARRAY REPETITIONS [huge]   (threads: OMP_NUM_THREADS)
+ * With `huge` the arrays are 2 MiB-aligned and advised onto transparent huge pages
+ * (madvise MADV_HUGEPAGE), as llmcap's are; without it they come from malloc, which on a
+ * kernel whose THP setting is `madvise` gets 4 KiB pages.
+ * Prints one JSON line: {"threads":T,"array_mib":M,"pages":P,"copy_gb_s":C,"triad_gb_s":X},
+ * the best repetition of each kernel as STREAM reports it, counting 16 bytes per element for
+ * copy and 24 for triad (STREAM's convention).
  */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static double *array(long bytes, int huge) {
+    if (!huge) return malloc(bytes);
+    void *p = NULL;
+    if (posix_memalign(&p, 2L << 20, bytes) != 0) return NULL;
+    madvise(p, bytes, MADV_HUGEPAGE); /* advice: ignored where the kernel has no THP */
+    return p;
+}
 
 static double best_of(double *a, double *b, double *c, long n, int reps, int triad) {
     double best = 1e30;
@@ -28,16 +41,17 @@ static double best_of(double *a, double *b, double *c, long n, int reps, int tri
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s MIB_PER_ARRAY REPETITIONS\n", argv[0]);
+    int huge = argc == 4 && strcmp(argv[3], "huge") == 0;
+    if (argc != 3 && !huge) {
+        fprintf(stderr, "usage: %s MIB_PER_ARRAY REPETITIONS [huge]\n", argv[0]);
         return 2;
     }
     long mib = atol(argv[1]);
     int reps = atoi(argv[2]);
     long n = mib * 1024 * 1024 / (long)sizeof(double);
-    double *a = malloc(n * sizeof(double));
-    double *b = malloc(n * sizeof(double));
-    double *c = malloc(n * sizeof(double));
+    double *a = array(n * sizeof(double), huge);
+    double *b = array(n * sizeof(double), huge);
+    double *c = array(n * sizeof(double), huge);
     if (!a || !b || !c || n <= 0 || reps <= 0) {
         fprintf(stderr, "cannot allocate 3 x %ld MiB\n", mib);
         return 1;
@@ -54,8 +68,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "triad result wrong: %f\n", a[n / 2]);
         return 1;
     }
-    printf("{\"threads\":%d,\"array_mib\":%ld,\"copy_gb_s\":%.1f,\"triad_gb_s\":%.1f}\n",
-           omp_get_max_threads(), mib, 16.0 * n / copy / 1e9, 24.0 * n / triad / 1e9);
+    printf("{\"threads\":%d,\"array_mib\":%ld,\"pages\":\"%s\",\"copy_gb_s\":%.1f,"
+           "\"triad_gb_s\":%.1f}\n",
+           omp_get_max_threads(), mib, huge ? "huge" : "normal", 16.0 * n / copy / 1e9,
+           24.0 * n / triad / 1e9);
     free(a);
     free(b);
     free(c);
