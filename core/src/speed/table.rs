@@ -145,9 +145,11 @@ pub struct GgufSpec {
     /// measured f32 matrix-product GFLOP/s (gemm's AVX-512 kernels where the CPU has them).
     /// Fitted to one `scripts/bench-speed.sh` run on the build machine on 2026-12-03 (an
     /// AMD EPYC with AVX-512, 2 vCPUs) and checked by a second (`docs/benchmarks.md`,
-    /// "Memory bandwidth and Phi-3-mini speed"): 0.77-1.25. The factors of 2026-12-02's
-    /// host were 1.35-2.3 against gemm's AVX2 figure there: llama.cpp's int8 products and
-    /// the f32 product do not keep one ratio from host to host.
+    /// "Memory bandwidth and Phi-3-mini speed"): 0.77-1.25. Q4_K_M's, which four rounds of
+    /// three later runs that day under-predicted by 1.06-1.31 × (median 1.19), is 1.09 ×
+    /// 1.19 = 1.30; the other types' medians were 0.95-1.10 and kept their factors. The
+    /// factors of 2026-12-02's host were 1.35-2.3 against gemm's AVX2 figure there:
+    /// llama.cpp's int8 products and the f32 product do not keep one ratio from host to host.
     pub cpu_prompt_efficiency: f64,
 }
 
@@ -183,7 +185,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 2_396_834_624,
         embedding_bytes: 55_406_592,
         cpu_generation_efficiency: 0.87,
-        cpu_prompt_efficiency: 1.09,
+        cpu_prompt_efficiency: 1.30,
     },
     GgufSpec {
         gguf: GgufType::Q4_0,
@@ -208,11 +210,11 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
 /// the rate at which llama.cpp multiplies a 512-token prompt by them, so on few cores
 /// generation stops at it before the memory bandwidth binds. Source: `scripts/bench-speed.sh`
 /// on the 2-core build machine (`docs/benchmarks.md`, "Memory bandwidth and Phi-3-mini
-/// speed"), llama-bench's tg128 over its pp512 for Q8_0, Q4_0, Q4_K_M and Q3_K_M: 0.28-0.34
-/// on 2026-12-03 (an AMD EPYC host, where Q4_0, Q4_K_M and Q3_K_M all generated 9.7 tok/s
-/// whatever the bandwidth, and Q8_0 5.6), 0.20-0.29 on 2026-12-02 (another host, 2 × faster).
-/// F16, 0.13-0.19, stays bandwidth-bound.
-pub const CPU_GENERATION_COMPUTE_CEILING: f64 = 0.30;
+/// speed"), llama-bench's tg128 over its pp512 for Q8_0, Q4_0, Q4_K_M and Q3_K_M: on
+/// 2026-12-03 (an AMD EPYC host, where those types generated at 5.4-13.7 tok/s whatever the
+/// bandwidth) 0.23-0.46 over 16 readings in four rounds, median 0.32; 0.20-0.29 on
+/// 2026-12-02 (another host, 2 × faster). F16, 0.13-0.19, stays bandwidth-bound.
+pub const CPU_GENERATION_COMPUTE_CEILING: f64 = 0.32;
 
 /// Fraction of a GPU's peak memory bandwidth that llama.cpp's CUDA generation reaches with
 /// the whole model on the GPU. Source (published, not measured here): ggml-org/llama.cpp
