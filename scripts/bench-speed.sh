@@ -36,10 +36,7 @@ else
     cargo build --release --quiet -p llmcap
     llmcap="$repo_root/target/release/llmcap"
 fi
-stream="$cache/stream_triad"
-if [[ ! -x "$stream" || scripts/stream_triad.c -nt "$stream" ]]; then
-    gcc -O3 -march=native -fopenmp scripts/stream_triad.c -o "$stream"
-fi
+stream="$(scripts/build-stream.sh)"
 out="$cache/bench-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 # The C arrays are the size llmcap picks for this machine.

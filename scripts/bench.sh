@@ -13,10 +13,6 @@ if [[ ! -x $venv/bin/python ]] || ! $venv/bin/python -c 'import numpy, psutil' 2
   "$venv/bin/pip" install --quiet numpy==2.3.5 psutil==7.1.3
 fi
 # The C STREAM triad bench.py runs after each full probe, where gcc can build it.
-stream=.cache/speed/stream_triad
-if command -v gcc >/dev/null && [[ ! -x $stream || scripts/stream_triad.c -nt $stream ]]; then
-  mkdir -p .cache/speed
-  gcc -O3 -march=native -fopenmp scripts/stream_triad.c -o "$stream"
-fi
+scripts/build-stream.sh >/dev/null || echo "==> no gcc: the C STREAM triad is left out" >&2
 cargo build --release --locked -p llmcap >&2
 exec "$venv/bin/python" scripts/bench.py --llmcap target/release/llmcap "$@"

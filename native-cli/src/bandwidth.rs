@@ -70,18 +70,22 @@ impl Array {
     /// `elements` copies of `value`, each chunk written (and so placed in memory) by the
     /// thread that later reads it.
     fn new(elements: usize, value: f64, chunk: usize) -> Array {
-        let mut array = match memmap2::MmapMut::map_anon(elements * size_of::<f64>()) {
-            Ok(map) => {
-                advise_huge_pages(&map);
-                Array::Mapped(map)
-            }
-            Err(_) => Array::Heap(vec![0.0; elements]),
-        };
+        let mut array = Array::mapped(elements).unwrap_or_else(|| Array::heap(elements));
         array
             .values_mut()
             .par_chunks_mut(chunk)
             .for_each(|part| part.fill(value));
         array
+    }
+
+    fn mapped(elements: usize) -> Option<Array> {
+        let map = memmap2::MmapMut::map_anon(elements * size_of::<f64>()).ok()?;
+        advise_huge_pages(&map);
+        Some(Array::Mapped(map))
+    }
+
+    fn heap(elements: usize) -> Array {
+        Array::Heap(vec![0.0; elements])
     }
 
     fn values(&self) -> &[f64] {
@@ -275,6 +279,27 @@ mod tests {
         let mut a = vec![0.0; 5];
         triad_one(&mut a, &[1.0; 5], &[2.0; 5]);
         assert_eq!(a, [7.0; 5]);
+    }
+
+    #[test]
+    fn heap_arrays_run_the_same_kernels() {
+        let chunk = 100;
+        let heap = |value: f64| {
+            let mut array = Array::heap(1000);
+            array.values_mut().fill(value);
+            array
+        };
+        let mut arrays = Arrays {
+            a: heap(1.0),
+            b: heap(2.0),
+            c: heap(0.5),
+        };
+        triad_all(&mut arrays, chunk);
+        assert!(arrays.a.values().iter().all(|&x| x == 2.0 + SCALAR * 0.5));
+        arrays.b.values_mut()[999] = 9.0;
+        copy_all(&mut arrays, chunk);
+        assert_eq!(arrays.a.values()[999], 9.0);
+        assert_eq!(arrays.a.values().len(), 1000);
     }
 
     #[test]
