@@ -85,12 +85,51 @@ def speeds(out, rounds, types):
         print(f"| {t} | {m['ptg']:.2f} | {m['tg']:.2f} | {m['rtg']:.2f} | {m['ppp']:.1f} | {m['pp']:.1f} | {m['rpp']:.2f} |")
 
 
+# Phi-3-mini's operations per prompt token at pp512, as core/src/speed/table.rs counts
+# them: two per weight of every product but the embedding lookup, and attention over 256
+# tokens on average (ModelShape::flops_per_token).
+PARAMETERS = 3_821_079_552
+EMBEDDING = 32064 * 3072
+OPS_PER_PROMPT_TOKEN = 2 * (PARAMETERS - EMBEDDING) + 4 * 32 * 3072 * 256
+
+
+def compute(doc):
+    c = doc["performance"]["compute"]
+    return c.get("f32_gflops"), c.get("int8_gops")
+
+
+def prompt_factors(out, rounds, types):
+    """Each type's pp512 over each compute figure measured around it: the efficiency factor
+    that would make its prompt prediction exact, from the f32 and from the int8 figure."""
+    print()
+    print("| type | f32 GFLOP/s | int8 GOP/s | pp512 | factor from f32 | factor from int8 |")
+    print("|---|---|---|---|---|---|")
+    for t in types:
+        cols = {k: [] for k in ("f32", "int8", "pp", "kf", "ki")}
+        for r in range(1, rounds + 1):
+            before_name = f"llmcap-{r}.json" if t == types[0] else f"llmcap-{r}-after-{types[types.index(t) - 1]}.json"
+            around = [compute(load(out / before_name)), compute(load(out / f"llmcap-{r}-after-{t}.json"))]
+            f32 = statistics.mean(a[0] for a in around)
+            int8s = [a[1] for a in around if a[1] is not None]
+            int8 = statistics.mean(int8s) if int8s else None
+            _, pp = llama_bench(out / f"llama-{t}-{r}.json")
+            achieved = pp * OPS_PER_PROMPT_TOKEN / 1e9
+            cols["f32"].append(f32)
+            cols["int8"].append(int8)
+            cols["pp"].append(pp)
+            cols["kf"].append(achieved / f32)
+            cols["ki"].append(achieved / int8 if int8 else None)
+        m = {k: med(v) for k, v in cols.items()}
+        print(f"| {t} | {m['f32']:.1f} | {m['int8']:.0f} | {m['pp']:.1f} | {m['kf']:.3f} | {m['ki']:.3f} |")
+
+
 def main():
     out = Path(sys.argv[1])
     rounds = int(sys.argv[2])
     types = sys.argv[3:]
     bandwidth(out, rounds)
     speeds(out, rounds, types)
+    prompt_factors(out, rounds, types)
     print()
     print("A ratio is predicted / measured in the same round; an efficiency factor in")
     print("core/src/speed/table.rs divided by its ratio would make that prediction exact.")

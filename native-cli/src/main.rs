@@ -9,6 +9,7 @@ mod cmd;
 mod compute;
 mod embed;
 mod exclude;
+mod int8;
 mod out;
 mod probe;
 mod progress;

@@ -154,6 +154,9 @@ struct ComputeV1 {
     f32_gflops: f64,
     matrix_size: u64,
     rounds: u64,
+    int8_gops: f64,
+    int8_kernel: String,
+    int8_rounds: u64,
     source: String,
 }
 
@@ -245,12 +248,29 @@ fn json_output_has_the_documented_shape_and_is_the_saved_file() {
             .all(|s| s.source == "predicted" && s.generation_tok_s.is_some_and(|t| t > 0.0)),
         "{cpu:?}"
     );
-    // Each says what bounds it: the bandwidth, or the f32 compute the probe measured.
+    // Each says what bounds it: the bandwidth, or the compute the probe measured.
     assert!(
         cpu.speeds
             .iter()
             .all(|s| matches!(s.bound.as_deref(), Some("memory" | "compute"))),
         "{cpu:?}"
+    );
+    // Every level has a prompt speed: F16's from the f32 figure, the others' from int8.
+    assert!(
+        cpu.speeds
+            .iter()
+            .all(|s| s.prompt_tok_s.is_some_and(|t| t > 0.0)),
+        "{cpu:?}"
+    );
+    let compute = &report.performance.compute;
+    assert!(
+        compute.int8_gops > 0.0 && compute.int8_rounds >= 3,
+        "{compute:?}"
+    );
+    let kernels = ["avx512-vnni", "avx-vnni", "avx2", "dotprod", "portable"];
+    assert!(
+        kernels.contains(&compute.int8_kernel.as_str()),
+        "{compute:?}"
     );
     for phase in ["prerequisites", "e0_e1", "e2_full", "e2_quantized"] {
         assert!(!report.checks[phase].is_empty(), "{phase}");

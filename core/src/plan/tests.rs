@@ -217,10 +217,10 @@ fn balanced_shares_e0_by_generation_speed_across_tiers_2_and_3() {
     assert_eq!(
         shares,
         [
-            // Twice mid's compute: big runs 8-bit at ≈ 5.2 tok/s (FP16 would be slow there); every
-            // level is slow on mid, so it runs the fastest, 3-bit, at 3.28 tok/s.
-            ("big", Some(61), Some(ConfigRange { start: 0, end: 6 })),
-            ("mid", Some(39), Some(ConfigRange { start: 6, end: 10 })),
+            // Twice mid's compute: big runs 4-bit at ≈ 6.0 tok/s (8-bit, at 4.2, would be slow
+            // there); every level is slow on mid, so it runs the fastest, 3-bit, at 3.28 tok/s.
+            ("big", Some(65), Some(ConfigRange { start: 0, end: 7 })),
+            ("mid", Some(35), Some(ConfigRange { start: 7, end: 10 })),
             ("pi", None, None),
         ]
     );

@@ -409,6 +409,11 @@ fn impossible_speed_figures_are_named_with_their_values() {
             "performance.devices[0].bandwidth_gb_s",
             "\"fast\"",
         ),
+        (
+            serde_json::json!({"compute": {"int8_gops": -1.0}}),
+            "performance.compute.int8_gops",
+            "-1",
+        ),
     ];
     for (section, field, value) in cases {
         let message = parse(&with_performance(section)).unwrap_err().to_string();

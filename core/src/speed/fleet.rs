@@ -118,7 +118,11 @@ fn estimated_inputs(machine: &Machine) -> (Option<f64>, Vec<(&str, Option<u64>)>
 fn estimated_devices(machine: &Machine) -> Vec<DeviceSpeed> {
     use super::{cpu_device, gpu_device};
     let (cpu_bandwidth, gpus) = estimated_inputs(machine);
-    let mut devices = vec![cpu_device(cpu_bandwidth, None, REPORT_CONTEXT_TOKENS)];
+    let mut devices = vec![cpu_device(
+        cpu_bandwidth,
+        &super::report::Compute::default(),
+        REPORT_CONTEXT_TOKENS,
+    )];
     devices.extend(gpus.into_iter().map(|(name, memory)| {
         let (bandwidth, _) = gpu_bandwidth(name, None);
         gpu_device(

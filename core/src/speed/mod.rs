@@ -15,7 +15,7 @@ pub mod predict;
 pub mod report;
 pub mod table;
 
-use report::{Bound, DeviceSpeed, LevelSpeed, Performance, Source};
+use report::{Bound, Compute, DeviceSpeed, LevelSpeed, Performance, Source};
 use table::{LEVEL_TYPES, REPORT_PROMPT_TOKENS};
 
 #[cfg(doc)]
@@ -32,15 +32,17 @@ pub(crate) fn round3(value: f64) -> f64 {
 }
 
 /// The CPU's row: predicted speeds at every level from the all-core triad bandwidth (GB/s)
-/// and the f32 GFLOP/s, each `None` where its input is missing or absurd. Generation is
-/// predicted at `context_tokens` of KV cache ([`REPORT_CONTEXT_TOKENS`] in reports).
+/// and the measured compute figures (f32 and int8), each `None` where its input is missing
+/// or absurd. Generation is predicted at `context_tokens` of KV cache
+/// ([`REPORT_CONTEXT_TOKENS`] in reports).
 pub fn cpu_device(
     bandwidth_gb_s: Option<f64>,
-    f32_gflops: Option<f64>,
+    compute: &Compute,
     context_tokens: u64,
 ) -> DeviceSpeed {
     let speeds = each_type(|level, gguf| {
-        let prompt = f32_gflops.and_then(|g| predict::cpu_prompt(gguf, g, REPORT_PROMPT_TOKENS));
+        let prompt = predict::prompt_figure(gguf, compute)
+            .and_then(|ops| predict::cpu_prompt(gguf, ops, REPORT_PROMPT_TOKENS));
         let generation =
             bandwidth_gb_s.and_then(|bw| predict::cpu_generation(gguf, bw, prompt, context_tokens));
         LevelSpeed {
@@ -139,7 +141,7 @@ pub struct SpeedLine {
     /// `Memory bandwidth`, `Phi-3-mini` or `Ollama speed test`.
     pub label: &'static str,
     /// For example `≈ 9.14 tok/s at 4-bit on the CPU, prompt ≈ 41 tok/s (predicted from
-    /// 21.4 GB/s, measured)`, or `…, measured, capped by f32 compute)` where compute binds.
+    /// 21.4 GB/s, measured)`, or `…, measured, capped by compute)` where compute binds.
     pub value: String,
 }
 
@@ -200,7 +202,7 @@ fn device_line(device: &DeviceSpeed) -> Option<String> {
         _ => String::new(),
     };
     let capped = if speed.bound == Some(Bound::Compute) {
-        ", capped by f32 compute"
+        ", capped by compute"
     } else {
         ""
     };

@@ -6,7 +6,9 @@
 //!   weight reaches a steady share of the rate at which a whole prompt is multiplied, so
 //!   generation is at most that share of the prompt speed (a roofline).
 //! - **Prompt processing** multiplies the whole prompt by every weight at once, so it is bound
-//!   by compute: tok/s = efficiency × f32 GFLOP/s / FLOPs per token.
+//!   by compute: tok/s = efficiency × measured rate / operations per token, where the rate
+//!   is of the product llama.cpp runs for the type: int8 GOP/s for the quantized types, f32
+//!   GFLOP/s for F16.
 //! - **On a GPU**, generation uses the GPU's bandwidth when the model fits in its memory.
 //!   Otherwise llama.cpp offloads as many layers as fit (`-ngl`) and runs the rest on the
 //!   CPU; a token then takes the time of the GPU's share at the GPU's bandwidth plus the
@@ -15,10 +17,10 @@
 //! The constants are in [`super::table`]. Every function returns `None` for inputs no
 //! machine has (zero, negative, not finite), never a panic.
 
-use super::report::Bound;
+use super::report::{Bound, Compute};
 use super::table::{
     CPU_GENERATION_COMPUTE_CEILING, GPU_GENERATION_EFFICIENCY, GPU_RESERVED_BYTES, GgufType,
-    PHI3_MINI,
+    PHI3_MINI, PromptCompute,
 };
 
 /// Bandwidths and compute figures below this are broken readings, not slow machines.
@@ -80,12 +82,24 @@ pub fn cpu_generation(
     })
 }
 
-/// Predicted CPU prompt-processing tok/s from the measured f32 matrix-product GFLOP/s, for a
-/// prompt of `prompt_tokens` (attention then spans half the prompt on average).
-pub fn cpu_prompt(gguf: GgufType, f32_gflops: f64, prompt_tokens: u64) -> Option<f64> {
-    let flops = valid(f32_gflops)? * 1e9;
+/// The measured figure `gguf`'s prompt speed follows ([`GgufSpec::prompt_compute`]): f32
+/// GFLOP/s or int8 GOP/s.
+///
+/// [`GgufSpec::prompt_compute`]: super::table::GgufSpec::prompt_compute
+pub fn prompt_figure(gguf: GgufType, compute: &Compute) -> Option<f64> {
+    match gguf.spec().prompt_compute {
+        PromptCompute::F32 => compute.f32_gflops,
+        PromptCompute::Int8 => compute.int8_gops,
+    }
+}
+
+/// Predicted CPU prompt-processing tok/s from the measured billions of operations a second
+/// of the type's [`prompt_figure`], for a prompt of `prompt_tokens` (attention then spans
+/// half the prompt on average).
+pub fn cpu_prompt(gguf: GgufType, giga_ops: f64, prompt_tokens: u64) -> Option<f64> {
+    let ops = valid(giga_ops)? * 1e9;
     let per_token = PHI3_MINI.flops_per_token(prompt_tokens as f64 / 2.0);
-    Some(gguf.spec().cpu_prompt_efficiency * flops / per_token)
+    Some(gguf.spec().cpu_prompt_efficiency * ops / per_token)
 }
 
 /// A GPU as the speed model sees it.
@@ -195,6 +209,31 @@ mod tests {
         let flops = PHI3_MINI.flops_per_token(256.0);
         assert!((p - q8.spec().cpu_prompt_efficiency * 100e9 / flops).abs() < 1e-9);
         assert!(flops > 7.4e9 && flops < 7.6e9, "{flops}");
+    }
+
+    #[test]
+    fn the_quantized_types_follow_the_int8_figure_and_f16_the_f32_one() {
+        let compute = Compute {
+            f32_gflops: Some(100.0),
+            int8_gops: Some(300.0),
+            ..Compute::default()
+        };
+        assert_eq!(prompt_figure(GgufType::F16, &compute), Some(100.0));
+        for gguf in [
+            GgufType::Q8_0,
+            GgufType::Q4_K_M,
+            GgufType::Q4_0,
+            GgufType::Q3_K_M,
+        ] {
+            assert_eq!(prompt_figure(gguf, &compute), Some(300.0), "{gguf:?}");
+        }
+        // A report from before the int8 figure predicts F16 only.
+        let f32_only = Compute {
+            int8_gops: None,
+            ..compute
+        };
+        assert_eq!(prompt_figure(GgufType::Q4_0, &f32_only), None);
+        assert_eq!(prompt_figure(GgufType::F16, &f32_only), Some(100.0));
     }
 
     #[test]

@@ -96,7 +96,8 @@ pub struct MemoryBandwidth {
     pub source: Option<Source>,
 }
 
-/// f32 matrix-product throughput.
+/// Matrix-product throughput: f32, which F16's prompt speed follows, and int8, which the
+/// quantized types' follows.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(default)]
@@ -105,8 +106,20 @@ pub struct Compute {
     pub f32_gflops: Option<f64>,
     /// Matrix side.
     pub matrix_size: Option<u64>,
-    /// Rounds measured.
+    /// Rounds of the f32 product measured.
     pub rounds: Option<u64>,
+    /// Billions of int8 operations a second (multiply and add counted apart) of a product
+    /// in llama.cpp's Q8_0 blocks (32 int8 values and a scale), on every core, the fastest
+    /// round: Phi-3-mini-sized rows (3,072) by 64 prompt tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub int8_gops: Option<f64>,
+    /// The instructions the int8 product ran on: `avx512-vnni`, `avx-vnni`, `avx2`,
+    /// `dotprod` or `portable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub int8_kernel: Option<String>,
+    /// Rounds of the int8 product measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub int8_rounds: Option<u64>,
     /// `measured`.
     pub source: Option<Source>,
 }

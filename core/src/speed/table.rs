@@ -116,6 +116,17 @@ impl GgufType {
     }
 }
 
+/// The measured compute figure a type's CPU prompt speed is predicted from: the kind of
+/// product llama.cpp runs for it (`ggml/src/ggml-cpu/llamafile/sgemm.cpp`, `repack.cpp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptCompute {
+    /// f32 GFLOP/s: F16's halves are turned to f32 and multiplied in f32.
+    F32,
+    /// int8 GOP/s: the quantized types' blocks are multiplied by the prompt's, quantized to
+    /// Q8_0, in int8.
+    Int8,
+}
+
 /// What one GGUF type of Phi-3-mini weighs and how fast llama.cpp runs it on a CPU.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GgufSpec {
@@ -134,23 +145,29 @@ pub struct GgufSpec {
     /// (one row per token); from the same files.
     pub embedding_bytes: u64,
     /// Fraction of the measured all-core STREAM triad bandwidth that llama.cpp's CPU
-    /// generation reaches (tg128). Calibrated on the idle 2-core build machine by
-    /// `scripts/bench-speed.sh` on 2026-12-02 (`docs/benchmarks.md`, "Memory bandwidth and
-    /// Phi-3-mini speed"): each factor is the first run's fit divided by the square root of
-    /// the second run's predicted-over-measured ratio, so that both runs sit equally on
-    /// either side; a third run checks it. The bandwidth-bound types reach 0.70-0.90 of the
-    /// triad; Q3_K_M, whose 3-bit dot products cost more arithmetic, 0.58.
+    /// generation reaches (tg128). Fitted on two hosts by `scripts/bench-speed.sh`
+    /// (`docs/benchmarks.md`, "Memory bandwidth and Phi-3-mini speed"): each factor is the
+    /// geometric mean of the factor fitted on an AMD EPYC (Zen 4) host on 2026-12-02/03
+    /// (0.58-0.90) and the one that would have made 2026-12-04's run on an Intel Xeon (Ice
+    /// Lake) host exact (0.48-0.72), so that both hosts sit equally on either side, within
+    /// 1.25 ×. llama.cpp reached a smaller share of the triad on the Xeon (Q4_0 0.48 against
+    /// 0.62).
     pub cpu_generation_efficiency: f64,
-    /// The FLOPs a second llama.cpp's CPU prompt processing (pp512) reaches, over the
-    /// measured f32 matrix-product GFLOP/s (gemm's AVX-512 kernels where the CPU has them).
-    /// Fitted to one `scripts/bench-speed.sh` run on the build machine on 2026-12-03 (an
-    /// AMD EPYC with AVX-512, 2 vCPUs) and checked by a second (`docs/benchmarks.md`,
-    /// "Memory bandwidth and Phi-3-mini speed"): 0.77-1.25. Q4_K_M's, which four rounds of
-    /// three later runs that day under-predicted by 1.06-1.31 × (median 1.19), is 1.09 ×
-    /// 1.19 = 1.30; the other types' medians were 0.95-1.10 and kept their factors. The
-    /// factors of 2026-12-02's host were 1.35-2.3 against gemm's AVX2 figure there:
-    /// llama.cpp's int8 products and the f32 product do not keep one ratio from host to host.
+    /// The operations a second llama.cpp's CPU prompt processing (pp512) reaches, over the
+    /// measured figure of [`GgufSpec::prompt_compute`].
+    /// - The quantized types, over the int8 block product's GOP/s: fitted to the
+    ///   `scripts/bench-speed.sh` run of 2026-12-04 on an Intel Xeon (Ice Lake, AVX-512
+    ///   VNNI, 2 vCPUs), against the median of the run's six int8 readings (121 GOP/s).
+    ///   Q8_0 runs the very loop the int8 figure times (llamafile's `tinyBLAS_Q0_AVX`) and
+    ///   its factor is 0.99; Q4_0 and Q4_K_M run repacked kernels that are faster per
+    ///   weight (1.71, 1.29); Q3_K_M 1.50. Checked by a second run that day; a host
+    ///   without VNNI, where the int8 product runs at half the rate per f32 FLOP, is still
+    ///   to be checked.
+    /// - F16, over the f32 GFLOP/s: the geometric mean of the EPYC host's factor (0.88)
+    ///   and the Xeon's (0.61, against the run's median f32 reading of 200 GFLOP/s).
     pub cpu_prompt_efficiency: f64,
+    /// The compute figure [`GgufSpec::cpu_prompt_efficiency`] is a fraction of.
+    pub prompt_compute: PromptCompute,
 }
 
 impl GgufSpec {
@@ -168,32 +185,36 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         block_bytes_per_weight: 2.0,
         file_bytes: 7_643_360_544,
         embedding_bytes: 197_001_216,
-        cpu_generation_efficiency: 0.76,
-        cpu_prompt_efficiency: 0.88,
+        cpu_generation_efficiency: 0.74,
+        cpu_prompt_efficiency: 0.73,
+        prompt_compute: PromptCompute::F32,
     },
     GgufSpec {
         gguf: GgufType::Q8_0,
         block_bytes_per_weight: 34.0 / 32.0,
         file_bytes: 4_061_285_696,
         embedding_bytes: 104_656_896,
-        cpu_generation_efficiency: 0.90,
-        cpu_prompt_efficiency: 0.77,
+        cpu_generation_efficiency: 0.72,
+        cpu_prompt_efficiency: 0.99,
+        prompt_compute: PromptCompute::Int8,
     },
     GgufSpec {
         gguf: GgufType::Q4_K_M,
         block_bytes_per_weight: 144.0 / 256.0,
         file_bytes: 2_396_834_624,
         embedding_bytes: 55_406_592,
-        cpu_generation_efficiency: 0.87,
-        cpu_prompt_efficiency: 1.30,
+        cpu_generation_efficiency: 0.73,
+        cpu_prompt_efficiency: 1.29,
+        prompt_compute: PromptCompute::Int8,
     },
     GgufSpec {
         gguf: GgufType::Q4_0,
         block_bytes_per_weight: 18.0 / 32.0,
         file_bytes: 2_176_240_448,
         embedding_bytes: 55_406_592,
-        cpu_generation_efficiency: 0.70,
-        cpu_prompt_efficiency: 1.25,
+        cpu_generation_efficiency: 0.58,
+        cpu_prompt_efficiency: 1.71,
+        prompt_compute: PromptCompute::Int8,
     },
     GgufSpec {
         gguf: GgufType::Q3_K_M,
@@ -201,7 +222,8 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 1_962_618_176,
         embedding_bytes: 42_324_480,
         cpu_generation_efficiency: 0.58,
-        cpu_prompt_efficiency: 1.20,
+        cpu_prompt_efficiency: 1.50,
+        prompt_compute: PromptCompute::Int8,
     },
 ];
 
@@ -209,12 +231,13 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
 /// same type: multiplying one token's vector by every weight runs at about this share of
 /// the rate at which llama.cpp multiplies a 512-token prompt by them, so on few cores
 /// generation stops at it before the memory bandwidth binds. Source: `scripts/bench-speed.sh`
-/// on the 2-core build machine (`docs/benchmarks.md`, "Memory bandwidth and Phi-3-mini
-/// speed"), llama-bench's tg128 over its pp512 for Q8_0, Q4_0, Q4_K_M and Q3_K_M: on
-/// 2026-12-03 (an AMD EPYC host, where those types generated at 5.4-13.7 tok/s whatever the
-/// bandwidth) 0.23-0.46 over 16 readings in four rounds, median 0.32; 0.20-0.29 on
-/// 2026-12-02 (another host, 2 × faster). F16, 0.13-0.19, stays bandwidth-bound.
-pub const CPU_GENERATION_COMPUTE_CEILING: f64 = 0.32;
+/// on the 2-core build machines (`docs/benchmarks.md`, "Memory bandwidth and Phi-3-mini
+/// speed"), llama-bench's tg128 over its pp512 for Q8_0, Q4_0, Q4_K_M and Q3_K_M: median
+/// 0.32 over 16 readings on an AMD EPYC host on 2026-12-03 (0.23-0.46; those types
+/// generated at 5.4-13.7 tok/s whatever the bandwidth there), 0.19-0.24 on an Intel Xeon
+/// host on 2026-12-04 (median 0.22); 0.27 is their geometric mean. F16, 0.13-0.19, stays
+/// bandwidth-bound.
+pub const CPU_GENERATION_COMPUTE_CEILING: f64 = 0.27;
 
 /// Fraction of a GPU's peak memory bandwidth that llama.cpp's CUDA generation reaches with
 /// the whole model on the GPU. Source (published, not measured here): ggml-org/llama.cpp

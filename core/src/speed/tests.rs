@@ -3,9 +3,18 @@ use super::*;
 
 const GIB: u64 = 1 << 30;
 
+/// Compute figures of `giga_ops` each, f32 and int8.
+fn figures(giga_ops: f64) -> Compute {
+    Compute {
+        f32_gflops: Some(giga_ops),
+        int8_gops: Some(giga_ops),
+        ..Compute::default()
+    }
+}
+
 #[test]
 fn the_cpu_row_predicts_every_level_from_measured_figures() {
-    let cpu = cpu_device(Some(21.4), Some(90.0), 512);
+    let cpu = cpu_device(Some(21.4), &figures(90.0), 512);
     assert_eq!(cpu.bandwidth_source, Some(Source::Measured));
     let levels: Vec<(&str, &str)> = cpu
         .speeds
@@ -28,7 +37,7 @@ fn the_cpu_row_predicts_every_level_from_measured_figures() {
         assert!(speed.prompt_tok_s.unwrap() > 0.0, "{speed:?}");
     }
     // Without measurements, no speeds, and no claim of a source for the bandwidth.
-    let blind = cpu_device(None, Some(f64::NAN), 512);
+    let blind = cpu_device(None, &figures(f64::NAN), 512);
     assert_eq!(blind.bandwidth_source, None);
     assert!(blind.speeds.iter().all(|s| s.generation_tok_s.is_none()));
     assert!(blind.speeds.iter().all(|s| s.prompt_tok_s.is_none()));
@@ -102,7 +111,7 @@ fn a_gpu_that_is_too_small_splits_and_says_so() {
 fn summary_names_each_figures_source() {
     let performance = Performance {
         devices: vec![
-            cpu_device(Some(21.4), Some(90.0), 512),
+            cpu_device(Some(21.4), &figures(50.0), 512),
             gpu_device(
                 "NVIDIA GeForce RTX 4090",
                 Some((1008.096, Source::Nvml)),
@@ -122,14 +131,14 @@ fn summary_names_each_figures_source() {
         cpu.contains("tok/s at 4-bit on the CPU, prompt ≈ "),
         "{cpu}"
     );
-    // 90 f32 GFLOP/s caps generation below what 21.4 GB/s allows.
+    // 50 GOP/s caps generation below what 21.4 GB/s allows.
     assert!(
-        cpu.ends_with("(predicted from 21.4 GB/s, measured, capped by f32 compute)"),
+        cpu.ends_with("(predicted from 21.4 GB/s, measured, capped by compute)"),
         "{cpu}"
     );
     // With compute to spare the bandwidth binds, and the line says only that.
     let fast = summary(&Performance {
-        devices: vec![cpu_device(Some(21.4), Some(5000.0), 512)],
+        devices: vec![cpu_device(Some(21.4), &figures(5000.0), 512)],
         ..Default::default()
     });
     assert!(
@@ -152,15 +161,15 @@ fn each_row_records_its_bound() {
     let every = |bound| vec![bound; LEVEL_TYPES.iter().map(|(_, t)| t.len()).sum()];
     // 10 f32 GFLOP/s on 21.4 GB/s: compute binds every level; 5000 leaves the bandwidth.
     assert_eq!(
-        bounds(&cpu_device(Some(21.4), Some(10.0), 512)),
+        bounds(&cpu_device(Some(21.4), &figures(10.0), 512)),
         every(Some(Bound::Compute))
     );
     assert_eq!(
-        bounds(&cpu_device(Some(21.4), Some(5000.0), 512)),
+        bounds(&cpu_device(Some(21.4), &figures(5000.0), 512)),
         every(Some(Bound::Memory))
     );
     // No bandwidth, no generation speed, no bound; a GPU's is its memory.
-    assert_eq!(bounds(&cpu_device(None, Some(90.0), 512)), every(None));
+    assert_eq!(bounds(&cpu_device(None, &figures(90.0), 512)), every(None));
     let gpu = gpu_device(
         "NVIDIA H200",
         Some((4800.0, Source::Table)),
@@ -174,7 +183,7 @@ fn each_row_records_its_bound() {
 #[test]
 fn the_line_says_capped_only_when_the_row_says_compute() {
     // A bandwidth-bound row whose speeds happen to sit at the compute ceiling's ratio.
-    let mut cpu = cpu_device(Some(21.4), Some(5000.0), 512);
+    let mut cpu = cpu_device(Some(21.4), &figures(5000.0), 512);
     for speed in &mut cpu.speeds {
         speed.generation_tok_s = Some(30.0);
         speed.prompt_tok_s = Some(100.0);
@@ -191,11 +200,7 @@ fn the_line_says_capped_only_when_the_row_says_compute() {
     for speed in &mut cpu.speeds {
         speed.bound = Some(Bound::Compute);
     }
-    assert!(
-        line(&cpu).ends_with("capped by f32 compute)"),
-        "{}",
-        line(&cpu)
-    );
+    assert!(line(&cpu).ends_with("capped by compute)"), "{}", line(&cpu));
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The report's `performance` section: measures memory bandwidth and f32 compute, then
+//! The report's `performance` section: measures memory bandwidth and compute (f32 and int8), then
 //! shapes them, the GPUs' bandwidth and Ollama's measurement into the section with the
 //! core's speed model. [`section`] is pure and tested on its own.
 
@@ -15,7 +15,7 @@ use std::time::Duration;
 pub struct PerformanceOptions {
     /// The STREAM-style bandwidth measurement.
     pub bandwidth: BandwidthOptions,
-    /// The f32 matrix-product measurement.
+    /// The f32 and int8 matrix-product measurements.
     pub compute: ComputeOptions,
 }
 
@@ -67,8 +67,8 @@ pub fn section(
 ) -> (Performance, Vec<String>) {
     let mut warnings = Vec::new();
     let cpu_bandwidth = memory.as_ref().and_then(|m| m.triad_all_cores_gb_s);
-    let f32_gflops = compute.as_ref().and_then(|c| c.f32_gflops);
-    let mut devices = vec![speed::cpu_device(cpu_bandwidth, f32_gflops, context_tokens)];
+    let figures = compute.clone().unwrap_or_default();
+    let mut devices = vec![speed::cpu_device(cpu_bandwidth, &figures, context_tokens)];
     for (index, gpu) in gpus.gpus.iter().enumerate() {
         let nvml = gpus.nvml_memory.get(index).copied().flatten();
         let (bandwidth, problems) = speed::gpu_bandwidth(&gpu.name, nvml);
@@ -141,6 +141,7 @@ mod tests {
         };
         let compute = Compute {
             f32_gflops: Some(100.0),
+            int8_gops: Some(150.0),
             source: Some(Source::Measured),
             ..Default::default()
         };

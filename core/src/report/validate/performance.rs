@@ -61,7 +61,9 @@ fn memory_bandwidth(m: &MemoryBandwidth) -> Result<(), FieldError> {
 }
 
 fn compute(c: &Compute) -> Result<(), FieldError> {
-    rate("performance.compute.f32_gflops", c.f32_gflops)
+    rate("performance.compute.f32_gflops", c.f32_gflops)?;
+    rate("performance.compute.int8_gops", c.int8_gops)?;
+    optional_text("performance.compute.int8_kernel", c.int8_kernel.clone()).map(drop)
 }
 
 fn device(field: &str, d: &DeviceSpeed) -> Result<(), FieldError> {
