@@ -115,7 +115,7 @@ pub fn measure(options: &ProbeOptions, progress: &mut Progress) -> Measurements 
         bench::run(bench_options)
     });
     let speed = options.bandwidth_budget.map(|budget| {
-        progress.step("Measuring memory bandwidth and f32 compute");
+        progress.step("Measuring memory bandwidth and compute (f32 and int8)");
         let mut speed_options = PerformanceOptions::for_machine(available_bytes(&host));
         speed_options.bandwidth.budget = budget;
         performance::measure(&speed_options)
