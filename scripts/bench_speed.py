@@ -63,6 +63,12 @@ def bandwidth(out, rounds):
         print(f"| {name} | {shown} | {med(values):.2f} |")
 
 
+def speed_checks_around(out, r, t, types):
+    """The speed-checks of round r just before and just after type t's llama-bench."""
+    before = f"llmcap-{r}.json" if t == types[0] else f"llmcap-{r}-after-{types[types.index(t) - 1]}.json"
+    return [load(out / before), load(out / f"llmcap-{r}-after-{t}.json")]
+
+
 def speeds(out, rounds, types):
     print()
     print("| type | predicted tg | llama-bench tg128 | ratio | predicted pp | llama-bench pp512 | ratio |")
@@ -70,8 +76,7 @@ def speeds(out, rounds, types):
     for t in types:
         cols = {k: [] for k in ("ptg", "tg", "rtg", "ppp", "pp", "rpp")}
         for r in range(1, rounds + 1):
-            before_name = f"llmcap-{r}.json" if t == types[0] else f"llmcap-{r}-after-{types[types.index(t) - 1]}.json"
-            around = [cpu_speeds(load(out / before_name)), cpu_speeds(load(out / f"llmcap-{r}-after-{t}.json"))]
+            around = [cpu_speeds(doc) for doc in speed_checks_around(out, r, t, types)]
             ptg = statistics.mean(a[t][0] for a in around)
             ppp = statistics.mean(a[t][1] for a in around)
             tg, pp = llama_bench(out / f"llama-{t}-{r}.json")
@@ -107,8 +112,7 @@ def prompt_factors(out, rounds, types):
     for t in types:
         cols = {k: [] for k in ("f32", "int8", "pp", "kf", "ki")}
         for r in range(1, rounds + 1):
-            before_name = f"llmcap-{r}.json" if t == types[0] else f"llmcap-{r}-after-{types[types.index(t) - 1]}.json"
-            around = [compute(load(out / before_name)), compute(load(out / f"llmcap-{r}-after-{t}.json"))]
+            around = [compute(doc) for doc in speed_checks_around(out, r, t, types)]
             f32 = statistics.mean(a[0] for a in around)
             int8s = [a[1] for a in around if a[1] is not None]
             int8 = statistics.mean(int8s) if int8s else None
