@@ -1,7 +1,8 @@
 //! `llmcap probe`: measure this machine and build its report.
 //!
 //! Slow, independent lookups (GPU tools, Ollama, Python) run on threads while sysinfo reads the
-//! host; the benchmark runs after them on an otherwise idle process. [`assemble`] turns the
+//! host and the bandwidth measurement writes its arrays; the benchmarks run after them on an
+//! otherwise idle process. [`assemble`] turns the
 //! measurements into a [`Report`] and is a pure function, tested on its own.
 
 pub mod bounds;
@@ -13,6 +14,7 @@ pub mod parse;
 pub mod performance;
 pub mod system;
 
+use crate::bandwidth;
 use crate::bench::{self, BenchOptions};
 use crate::embed::{self, EmbedOptions};
 use crate::progress::Progress;
@@ -88,6 +90,14 @@ pub fn measure(options: &ProbeOptions, progress: &mut Progress) -> Measurements 
 
     progress.step("Reading CPU, memory and disk");
     let host = system::collect();
+    let speed_options = options.bandwidth_budget.map(|budget| {
+        let mut speed_options = PerformanceOptions::for_machine(available_bytes(&host));
+        speed_options.bandwidth.budget = budget;
+        speed_options
+    });
+    // The bandwidth arrays are written while the tools' threads wait on their processes,
+    // and before any benchmark runs.
+    let arrays = speed_options.map(|o| spawn(move || bandwidth::prepare(&o.bandwidth)));
     let disk = system::disk_for(&options.output_dir);
 
     // Each thread's tools are bounded by `timeout`; the margin covers NVML, which has none.
@@ -109,16 +119,18 @@ pub fn measure(options: &ProbeOptions, progress: &mut Progress) -> Measurements 
         )
     });
     let python_version = python.recv_timeout(wait).ok().flatten();
+    let arrays = arrays.and_then(|arrays| arrays.recv().ok());
 
     let benchmark = options.bench.as_ref().map(|bench_options| {
         progress.step("Running the matrix-multiply benchmark");
         bench::run(bench_options)
     });
-    let speed = options.bandwidth_budget.map(|budget| {
+    let speed = speed_options.map(|speed_options| {
         progress.step("Measuring memory bandwidth and compute (f32 and int8)");
-        let mut speed_options = PerformanceOptions::for_machine(available_bytes(&host));
-        speed_options.bandwidth.budget = budget;
-        performance::measure(&speed_options)
+        match arrays {
+            Some(arrays) => performance::measure_prepared(arrays, &speed_options),
+            None => performance::measure(&speed_options),
+        }
     });
     let llm_test = options.llm_test.map(|timeout| {
         progress.step("Measuring Phi-3 through Ollama");

@@ -34,7 +34,15 @@ impl PerformanceOptions {
 
 /// Measures bandwidth, then compute, one after the other on an otherwise idle process.
 pub fn measure(options: &PerformanceOptions) -> (MemoryBandwidth, Compute) {
-    let memory = bandwidth::measure(&options.bandwidth);
+    measure_prepared(bandwidth::prepare(&options.bandwidth), options)
+}
+
+/// [`measure`], over bandwidth arrays prepared beforehand.
+pub fn measure_prepared(
+    arrays: bandwidth::Prepared,
+    options: &PerformanceOptions,
+) -> (MemoryBandwidth, Compute) {
+    let memory = bandwidth::measure_prepared(arrays, &options.bandwidth);
     let compute = compute::measure(&options.compute);
     (memory, compute)
 }
