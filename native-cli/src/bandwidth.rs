@@ -9,13 +9,13 @@
 
 use llmcap_core::num::{round1, round3};
 use llmcap_core::speed::report::{MemoryBandwidth, Source};
-use rayon::prelude::*;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Bandwidth measurement settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BandwidthOptions {
-    /// Time for all four measurements together (each gets a quarter, after setup).
+    /// Time for the set-up and all four measurements together.
     pub budget: Duration,
     /// Elements of each of the three arrays.
     pub elements: usize,
@@ -54,13 +54,6 @@ impl BandwidthOptions {
     }
 }
 
-/// One kernel's best time, seconds, and its repetitions.
-#[derive(Debug, Clone, Copy)]
-struct Timing {
-    best: f64,
-    repetitions: usize,
-}
-
 /// One array, in memory of its own that the OS is asked to back with huge pages (Linux's
 /// transparent huge pages, where the kernel has them), so that the figure does not depend
 /// on the allocator: with 4 KiB pages one core's triad measured about a quarter lower on a
@@ -76,10 +69,9 @@ impl Array {
     /// thread that later reads it.
     fn new(elements: usize, value: f64, chunk: usize) -> Array {
         let mut array = Array::mapped(elements).unwrap_or_else(|| Array::heap(elements));
-        array
-            .values_mut()
-            .par_chunks_mut(chunk)
-            .for_each(|part| part.fill(value));
+        on_each_thread(array.values_mut().chunks_mut(chunk), |part| {
+            part.fill(value)
+        });
         array
     }
 
@@ -148,36 +140,88 @@ fn triad_one(a: &mut [f64], b: &[f64], c: &[f64]) {
 }
 
 fn copy_all(arrays: &mut Arrays, chunk: usize) {
-    arrays
-        .a
-        .values_mut()
-        .par_chunks_mut(chunk)
-        .zip(arrays.b.values().par_chunks(chunk))
-        .for_each(|(a, b)| copy_one(a, b));
+    let a = arrays.a.values_mut().chunks_mut(chunk);
+    let b = arrays.b.values().chunks(chunk);
+    on_each_thread(a.zip(b), |(a, b)| copy_one(a, b));
 }
 
 fn triad_all(arrays: &mut Arrays, chunk: usize) {
-    arrays
-        .a
-        .values_mut()
-        .par_chunks_mut(chunk)
-        .zip(arrays.b.values().par_chunks(chunk))
-        .zip(arrays.c.values().par_chunks(chunk))
-        .for_each(|((a, b), c)| triad_one(a, b, c));
+    let a = arrays.a.values_mut().chunks_mut(chunk);
+    let b = arrays.b.values().chunks(chunk);
+    let c = arrays.c.values().chunks(chunk);
+    on_each_thread(a.zip(b).zip(c), |((a, b), c)| triad_one(a, b, c));
 }
 
-/// Runs `kernel` until `budget` is spent (and at least `min` times); the best time.
-fn time(budget: Duration, min: usize, mut kernel: impl FnMut()) -> Timing {
-    let started = Instant::now();
-    let mut best = f64::INFINITY;
-    let mut repetitions = 0;
-    while repetitions < min.max(1) || started.elapsed() < budget {
-        let begin = Instant::now();
-        kernel();
-        best = best.min(begin.elapsed().as_secs_f64());
-        repetitions += 1;
+/// Runs `work` on the `i`-th part on the `i`-th thread of rayon's pool, every thread at
+/// once, as STREAM's OpenMP static schedule does: each thread reads the chunk it wrote,
+/// which on a machine of several memory nodes is the node it was placed on. `par_chunks`
+/// leaves which thread takes which chunk to work stealing. The callers make one part per
+/// thread; any more go round the threads in turn.
+fn on_each_thread<T: Send>(parts: impl Iterator<Item = T>, work: impl Fn(T) + Sync) {
+    let slots: Vec<Mutex<Option<T>>> = parts.map(|part| Mutex::new(Some(part))).collect();
+    rayon::broadcast(|context| {
+        let mine = slots.iter().skip(context.index());
+        for slot in mine.step_by(context.num_threads()) {
+            if let Some(part) = slot.lock().ok().and_then(|mut part| part.take()) {
+                work(part);
+            }
+        }
+    });
+}
+
+/// The four kernels, in the order each round runs them.
+#[derive(Debug, Clone, Copy)]
+enum Kernel {
+    CopyAll,
+    TriadAll,
+    CopyOne,
+    TriadOne,
+}
+
+const KERNELS: [Kernel; 4] = [
+    Kernel::CopyAll,
+    Kernel::TriadAll,
+    Kernel::CopyOne,
+    Kernel::TriadOne,
+];
+
+impl Kernel {
+    fn run(self, arrays: &mut Arrays, chunk: usize) {
+        let Arrays { a, b, c } = arrays;
+        match self {
+            Kernel::CopyAll => copy_all(arrays, chunk),
+            Kernel::TriadAll => triad_all(arrays, chunk),
+            Kernel::CopyOne => copy_one(a.values_mut(), b.values()),
+            Kernel::TriadOne => triad_one(a.values_mut(), b.values(), c.values()),
+        }
     }
-    Timing { best, repetitions }
+}
+
+/// Runs the kernels in turn, round after round, until `budget` is spent and at least `min`
+/// rounds are done: each kernel's best time, seconds, and the rounds run.
+///
+/// Round by round rather than kernel by kernel, so that each kernel's repetitions spread
+/// over the whole window: on a shared VM the host slows the machine down for tens of
+/// milliseconds now and then, and a kernel whose repetitions all fell in such a slowdown
+/// read a third low (`docs/benchmarks.md`).
+fn best_times(
+    arrays: &mut Arrays,
+    chunk: usize,
+    budget: Duration,
+    min: usize,
+) -> ([f64; 4], usize) {
+    let started = Instant::now();
+    let mut best = [f64::INFINITY; 4];
+    let mut rounds = 0;
+    while rounds < min.max(1) || started.elapsed() < budget {
+        for (kernel, best) in KERNELS.iter().zip(&mut best) {
+            let begin = Instant::now();
+            kernel.run(arrays, chunk);
+            *best = best.min(begin.elapsed().as_secs_f64());
+        }
+        rounds += 1;
+    }
+    (best, rounds)
 }
 
 /// The three arrays, written and ready to be measured, and what writing them took.
@@ -220,32 +264,22 @@ pub fn measure_prepared(prepared: Prepared, options: &BandwidthOptions) -> Memor
         threads,
         setup,
     } = prepared;
-    let each = options.budget.saturating_sub(setup) / 4;
-    let min = options.min_repetitions;
-    let copy_all_t = time(each, min, || copy_all(&mut arrays, chunk));
-    let triad_all_t = time(each, min, || triad_all(&mut arrays, chunk));
-    let Arrays { a, b, c } = &mut arrays;
-    let (a, b, c) = (a.values_mut(), b.values(), c.values());
-    let copy_one_t = time(each, min, || copy_one(a, b));
-    let triad_one_t = time(each, min, || triad_one(a, b, c));
+    let budget = options.budget.saturating_sub(setup);
+    let (best, rounds) = best_times(&mut arrays, chunk, budget, options.min_repetitions);
     std::hint::black_box(arrays.a.values());
-    let gb_s = |bytes_per_element: f64, t: Timing| {
+    let [copy_all_s, triad_all_s, copy_one_s, triad_one_s] = best;
+    let gb_s = |bytes_per_element: f64, seconds: f64| {
         let gb = bytes_per_element * n as f64 / 1e9;
-        (t.best > 0.0).then(|| round1(gb / t.best))
+        (seconds > 0.0).then(|| round1(gb / seconds))
     };
-    let repetitions = [copy_all_t, triad_all_t, copy_one_t, triad_one_t]
-        .iter()
-        .map(|t| t.repetitions)
-        .min()
-        .unwrap_or(0);
     MemoryBandwidth {
-        triad_all_cores_gb_s: gb_s(24.0, triad_all_t),
-        triad_one_core_gb_s: gb_s(24.0, triad_one_t),
-        copy_all_cores_gb_s: gb_s(16.0, copy_all_t),
-        copy_one_core_gb_s: gb_s(16.0, copy_one_t),
+        triad_all_cores_gb_s: gb_s(24.0, triad_all_s),
+        triad_one_core_gb_s: gb_s(24.0, triad_one_s),
+        copy_all_cores_gb_s: gb_s(16.0, copy_all_s),
+        copy_one_core_gb_s: gb_s(16.0, copy_one_s),
         threads: Some(threads as u64),
         array_mib: Some(((n * 8) >> 20) as u64),
-        repetitions: Some(repetitions as u64),
+        repetitions: Some(rounds as u64),
         seconds: Some(round3((setup + started.elapsed()).as_secs_f64())),
         source: Some(Source::Measured),
     }
@@ -317,6 +351,24 @@ mod tests {
         let mut a = vec![0.0; 5];
         triad_one(&mut a, &[1.0; 5], &[2.0; 5]);
         assert_eq!(a, [7.0; 5]);
+    }
+
+    #[test]
+    fn each_part_runs_on_its_own_thread() {
+        let threads = rayon::current_num_threads();
+        let seen = Mutex::new(Vec::new());
+        on_each_thread(0..threads, |part| {
+            let thread = rayon::current_thread_index();
+            seen.lock().unwrap().push((part, thread));
+        });
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        let expected: Vec<_> = (0..threads).map(|i| (i, Some(i))).collect();
+        assert_eq!(seen, expected);
+        // More parts than threads: every part still runs, once.
+        let count = Mutex::new(0);
+        on_each_thread(0..3 * threads + 1, |_| *count.lock().unwrap() += 1);
+        assert_eq!(count.into_inner().unwrap(), 3 * threads + 1);
     }
 
     #[test]
