@@ -1,7 +1,7 @@
 //! Main-memory bandwidth, the way STREAM measures it: copy (`a = b`) and triad
 //! (`a = b + s·c`) over f64 arrays far larger than the last-level cache, on every core and on
-//! one, each repeated within a time budget; the figure is the best repetition, as STREAM
-//! reports it. Bytes counted are those the kernel reads and writes (STREAM's convention:
+//! one, taking turns round by round within a time budget; each figure is its kernel's best
+//! repetition, as STREAM reports it. Bytes counted are those the kernel reads and writes (STREAM's convention:
 //! 16 bytes per element for copy, 24 for triad).
 //!
 //! Hand-written rather than a crate: no maintained Rust crate measures STREAM bandwidth, and
