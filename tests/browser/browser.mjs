@@ -1,7 +1,7 @@
 // Shared by the end-to-end test and the benchmark: launching Debian's Chromium headless
 // through playwright-core, with the flags that keep it from reaching any outside host.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,9 +12,16 @@ if (!BASE_URL) {
   throw new Error('BASE_URL is not set: run scripts/test-web.sh, which serves www/ and sets it');
 }
 
+/** A new folder under the system's temporary one, removed when this process exits. */
+export function scratchDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Launches Chromium with a fresh profile; returns the browser context. */
 export async function launch(options = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'llmcap-chromium-'));
+  const profile = scratchDir('llmcap-chromium-');
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,

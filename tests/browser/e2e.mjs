@@ -5,11 +5,10 @@
 // page makes no request beyond its own assets. Saves screenshots in tests/artifacts/.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
-import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { launch, dropFiles, BASE_URL } from './browser.mjs';
+import { launch, dropFiles, scratchDir, BASE_URL } from './browser.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'tests/artifacts');
@@ -22,7 +21,7 @@ const ORIGIN = new URL(BASE_URL).origin;
 const ASSETS = ['/', '/index.html', '/style.css', '/index.js', '/pkg/llmcap_web.js', '/pkg/llmcap_web_bg.wasm.js'];
 
 mkdirSync(ARTIFACTS, { recursive: true });
-const scratch = mkdtempSync(join(tmpdir(), 'llmcap-e2e-'));
+const scratch = scratchDir('llmcap-e2e-');
 
 const json = (path) => JSON.parse(readFileSync(path, 'utf8'));
 const files = (dir, ext = '') => readdirSync(dir).filter((f) => f.endsWith(ext) && f !== 'README.md').map((f) => join(dir, f)).sort();
@@ -421,7 +420,7 @@ test('a bundle larger than a report is read whole; a large file that is no bundl
 });
 
 test('a link from llmcap probe --link adds exactly that report, with the CLI\'s plan of it', { skip: !LLMCAP_BIN && 'needs LLMCAP_BIN' }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'llmcap-link-'));
+  const dir = scratchDir('llmcap-link-');
   const url = execFileSync(LLMCAP_BIN, ['probe', '--skip-embedding', '--hostname', 'linked-box', '--link', '--page-url', `${BASE_URL}/index.html`, '-o', dir, '-q'],
     { stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').trim();
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/index\.html#r=[A-Za-z0-9_-]+$/);
