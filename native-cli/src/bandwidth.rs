@@ -1,8 +1,8 @@
 //! Main-memory bandwidth, the way STREAM measures it: copy (`a = b`) and triad
 //! (`a = b + s·c`) over f64 arrays far larger than the last-level cache, on every core and on
 //! one, taking turns round by round within a time budget; each figure is its kernel's best
-//! repetition, as STREAM reports it. Bytes counted are those the kernel reads and writes (STREAM's convention:
-//! 16 bytes per element for copy, 24 for triad).
+//! repetition, as STREAM reports it. Bytes counted are those the kernel reads and writes
+//! (STREAM's convention: 16 bytes per element for copy, 24 for triad).
 //!
 //! Hand-written rather than a crate: no maintained Rust crate measures STREAM bandwidth, and
 //! the kernels are four loops; `docs/benchmarks.md` checks them against the C STREAM triad.
@@ -232,7 +232,6 @@ fn best_times(
 pub struct Prepared {
     arrays: Arrays,
     elements: usize,
-    chunk: usize,
     threads: usize,
     setup: Duration,
 }
@@ -242,12 +241,10 @@ pub fn prepare(options: &BandwidthOptions) -> Prepared {
     let started = Instant::now();
     let elements = options.elements.max(1024);
     let threads = rayon::current_num_threads().max(1);
-    let chunk = elements.div_ceil(threads);
-    let arrays = Arrays::new(elements, chunk);
+    let arrays = Arrays::new(elements, elements.div_ceil(threads));
     Prepared {
         arrays,
         elements,
-        chunk,
         threads,
         setup: started.elapsed(),
     }
@@ -260,10 +257,10 @@ pub fn measure_prepared(prepared: Prepared, options: &BandwidthOptions) -> Memor
     let Prepared {
         mut arrays,
         elements: n,
-        chunk,
         threads,
         setup,
     } = prepared;
+    let chunk = n.div_ceil(threads);
     let budget = options.budget.saturating_sub(setup);
     let (best, rounds) = best_times(&mut arrays, chunk, budget, options.min_repetitions);
     std::hint::black_box(arrays.a.values());

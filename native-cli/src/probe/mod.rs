@@ -2,8 +2,8 @@
 //!
 //! Slow, independent lookups (GPU tools, Ollama, Python) run on threads while sysinfo reads the
 //! host and the bandwidth measurement writes its arrays; the benchmarks run after them on an
-//! otherwise idle process. [`assemble`] turns the
-//! measurements into a [`Report`] and is a pure function, tested on its own.
+//! otherwise idle process. [`assemble`] turns the measurements into a [`Report`] and is a
+//! pure function, tested on its own.
 
 pub mod bounds;
 pub mod gpu;
