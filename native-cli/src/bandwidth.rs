@@ -7,7 +7,8 @@
 //! Hand-written rather than a crate: no maintained Rust crate measures STREAM bandwidth, and
 //! the kernels are four loops; `docs/benchmarks.md` checks them against the C STREAM triad.
 
-use llmcap_core::num::{round1, round3};
+use crate::compute::{Rounds, best_of_turns};
+use llmcap_core::num::round3;
 use llmcap_core::speed::report::{MemoryBandwidth, Source};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -197,33 +198,6 @@ impl Kernel {
     }
 }
 
-/// Runs the kernels in turn, round after round, until `budget` is spent and at least `min`
-/// rounds are done: each kernel's best time, seconds, and the rounds run.
-///
-/// Round by round rather than kernel by kernel, so that each kernel's repetitions spread
-/// over the whole window: on a shared VM the host slows the machine down for tens of
-/// milliseconds now and then, and a kernel whose repetitions all fell in such a slowdown
-/// read a third low (`docs/benchmarks.md`).
-fn best_times(
-    arrays: &mut Arrays,
-    chunk: usize,
-    budget: Duration,
-    min: usize,
-) -> ([f64; 4], usize) {
-    let started = Instant::now();
-    let mut best = [f64::INFINITY; 4];
-    let mut rounds = 0;
-    while rounds < min.max(1) || started.elapsed() < budget {
-        for (kernel, best) in KERNELS.iter().zip(&mut best) {
-            let begin = Instant::now();
-            kernel.run(arrays, chunk);
-            *best = best.min(begin.elapsed().as_secs_f64());
-        }
-        rounds += 1;
-    }
-    (best, rounds)
-}
-
 /// The three arrays, written and ready to be measured, and what writing them took.
 ///
 /// Writing them is most of the measurement's time where the memory is fresh: on a VM whose
@@ -262,21 +236,24 @@ pub fn measure_prepared(prepared: Prepared, options: &BandwidthOptions) -> Memor
     } = prepared;
     let chunk = n.div_ceil(threads);
     let budget = options.budget.saturating_sub(setup);
-    let (best, rounds) = best_times(&mut arrays, chunk, budget, options.min_repetitions);
+    // The kernels take turns round by round, so that a slowdown of the host's lands on
+    // some repetitions of each rather than on all of one.
+    let [copy_all, triad_all, copy_one, triad_one] =
+        best_of_turns(budget, options.min_repetitions, |k| {
+            KERNELS[k].run(&mut arrays, chunk)
+        });
     std::hint::black_box(arrays.a.values());
-    let [copy_all_s, triad_all_s, copy_one_s, triad_one_s] = best;
-    let gb_s = |bytes_per_element: f64, seconds: f64| {
-        let gb = bytes_per_element * n as f64 / 1e9;
-        (seconds > 0.0).then(|| round1(gb / seconds))
-    };
+    // Gigabytes a kernel reads and writes, at `bytes_per_element`.
+    let gb_s =
+        |rounds: Rounds, bytes_per_element: f64| rounds.giga_rate(bytes_per_element * n as f64);
     MemoryBandwidth {
-        triad_all_cores_gb_s: gb_s(24.0, triad_all_s),
-        triad_one_core_gb_s: gb_s(24.0, triad_one_s),
-        copy_all_cores_gb_s: gb_s(16.0, copy_all_s),
-        copy_one_core_gb_s: gb_s(16.0, copy_one_s),
+        triad_all_cores_gb_s: gb_s(triad_all, 24.0),
+        triad_one_core_gb_s: gb_s(triad_one, 24.0),
+        copy_all_cores_gb_s: gb_s(copy_all, 16.0),
+        copy_one_core_gb_s: gb_s(copy_one, 16.0),
         threads: Some(threads as u64),
         array_mib: Some(((n * 8) >> 20) as u64),
-        repetitions: Some(rounds as u64),
+        repetitions: Some(triad_all.rounds),
         seconds: Some(round3((setup + started.elapsed()).as_secs_f64())),
         source: Some(Source::Measured),
     }

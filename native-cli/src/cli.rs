@@ -42,7 +42,7 @@ pub enum Command {
     /// Run only the embedding load test and print its result as JSON.
     #[command(name = "embed-check", hide = true)]
     EmbedCheck(crate::embed::CheckArgs),
-    /// Measure only memory bandwidth, compute (f32 and int8) and GPU bandwidth, and print
+    /// Measure only memory bandwidth, compute (f32, int8 and f16) and GPU bandwidth, and print
     /// the report's `performance` section as JSON.
     #[command(name = "speed-check", hide = true)]
     SpeedCheck(crate::speed_check::SpeedCheckArgs),
@@ -70,7 +70,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "NAME", value_parser = hostname)]
     pub hostname: Option<Hostname>,
     /// Skip the benchmarks: the guide's matrix multiply (the slow-CPU rule then cannot
-    /// apply), memory bandwidth and the f32 and int8 products (the CPU's Phi-3 speeds are
+    /// apply), memory bandwidth and the f32, int8 and f16 products (the CPU's Phi-3 speeds are
     /// then unknown).
     #[arg(long)]
     pub skip_benchmark: bool,

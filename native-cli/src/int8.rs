@@ -17,10 +17,9 @@
 
 #![allow(unsafe_code)]
 
-use crate::compute::best_round;
+use crate::tiles::{self, Tile};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
-use rayon::prelude::*;
 
 /// Values per block, as in ggml's `block_q8_0`.
 const BLOCK: usize = 32;
@@ -173,25 +172,14 @@ impl Kernel {
     }
 
     fn product_here(self, a: &Q8Matrix, b: &Q8Matrix, out: &mut [f32]) {
-        let columns = self.tile_columns();
-        assert!(
-            a.blocks == b.blocks
-                && a.rows.is_multiple_of(TILE_ROWS)
-                && b.rows.is_multiple_of(columns)
-        );
-        assert_eq!(out.len(), a.rows * b.rows);
-        out.par_chunks_mut(TILE_ROWS * b.rows)
-            .enumerate()
-            .for_each(|(tile_row, out_rows)| {
-                let mut tile = [0f32; TILE_ROWS * TILE_COLUMNS_WIDE];
-                for j in (0..b.rows).step_by(columns) {
-                    self.tile(a, b, tile_row * TILE_ROWS, j, &mut tile);
-                    for r in 0..TILE_ROWS {
-                        out_rows[r * b.rows + j..][..columns]
-                            .copy_from_slice(&tile[r * columns..][..columns]);
-                    }
-                }
-            });
+        assert_eq!(a.blocks, b.blocks);
+        let tile = Tile {
+            rows: TILE_ROWS,
+            columns: self.tile_columns(),
+        };
+        tiles::product(a.rows, b.rows, tile, out, |i, j, values| {
+            self.tile(a, b, i, j, values)
+        });
     }
 }
 
@@ -249,6 +237,7 @@ unsafe fn tile_dotprod(
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{BLOCK, Row, TILE_COLUMNS, TILE_COLUMNS_WIDE, TILE_ROWS};
+    use crate::tiles::horizontal_sum;
     use std::arch::x86_64::*;
 
     /// One kernel per dot-product instruction, the rest as llama.cpp's `tinyBLAS_Q0_AVX`:
@@ -329,76 +318,68 @@ mod x86 {
     fn updot_avx_vnni(unsigned: __m256i, signed: __m256i) -> __m256i {
         _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), unsigned, signed)
     }
-
-    #[target_feature(enable = "avx")]
-    fn horizontal_sum(v: __m256) -> f32 {
-        let mut lanes = [0f32; 8];
-        // SAFETY: `lanes` holds 8 f32.
-        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), v) };
-        lanes.iter().sum()
-    }
 }
 
-/// int8 product settings.
+/// The int8 product's shape.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Int8Options {
-    /// Stop starting new rounds after this long.
-    pub budget: std::time::Duration,
-    /// Weight rows (a multiple of 4).
+    /// Weight rows (made a multiple of 4).
     pub rows: usize,
-    /// Prompt tokens (a multiple of 4).
+    /// Prompt tokens (made a multiple of 4).
     pub tokens: usize,
     /// Blocks of 32 per row: 96 is Phi-3-mini's hidden size of 3,072.
     pub blocks: usize,
-    /// Rounds measured at least.
-    pub min_rounds: usize,
 }
 
 impl Default for Int8Options {
     fn default() -> Self {
         Int8Options {
-            budget: std::time::Duration::from_millis(50),
             rows: 512,
             tokens: 64,
             blocks: 96,
-            min_rounds: 3,
         }
     }
 }
 
-/// A measured int8 rate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Int8Rate {
-    /// Billions of int8 operations a second (a multiply and an add are two), on every core:
-    /// the fastest round.
-    pub gops: Option<f64>,
-    /// The kernel that ran.
-    pub kernel: Kernel,
-    /// Rounds measured.
-    pub rounds: u64,
+/// The int8 block product, ready to be timed round by round: its matrices and the best
+/// kernel this CPU runs.
+pub struct Product {
+    kernel: Kernel,
+    weights: Q8Matrix,
+    prompt: Q8Matrix,
+    out: Vec<f32>,
 }
 
-/// Measures the int8 block product's rate: the fastest round after a warm-up one (the f32
-/// figure's reasons, in `compute`).
-pub fn measure(options: &Int8Options) -> Int8Rate {
-    let kernel = Kernel::detect();
-    let rows = options.rows.max(1).next_multiple_of(TILE_ROWS);
-    let tokens = options.tokens.max(1).next_multiple_of(TILE_COLUMNS_WIDE);
-    let blocks = options.blocks.max(1);
-    let weights = Q8Matrix::random(rows, blocks, 0x18_cca9);
-    let prompt = Q8Matrix::random(tokens, blocks, 0x28_cca9);
-    let mut out = vec![0f32; rows * tokens];
-    let seconds = best_round(options.budget, options.min_rounds, || {
-        kernel.product(&weights, &prompt, &mut out)
-    });
-    std::hint::black_box(&out);
-    let ops = 2.0 * (rows * tokens * blocks * BLOCK) as f64;
-    Int8Rate {
-        gops: seconds
-            .best
-            .map(|best| (ops / best / 1e9 * 10.0).round() / 10.0),
-        kernel,
-        rounds: seconds.rounds,
+impl Product {
+    /// Random matrices of `options`' shape.
+    pub fn new(options: &Int8Options) -> Product {
+        let rows = options.rows.max(1).next_multiple_of(TILE_ROWS);
+        let tokens = options.tokens.max(1).next_multiple_of(TILE_COLUMNS_WIDE);
+        let blocks = options.blocks.max(1);
+        Product {
+            kernel: Kernel::detect(),
+            weights: Q8Matrix::random(rows, blocks, 0x18_cca9),
+            prompt: Q8Matrix::random(tokens, blocks, 0x28_cca9),
+            out: vec![0f32; rows * tokens],
+        }
+    }
+
+    /// One product, on every core.
+    pub fn round(&mut self) {
+        self.kernel
+            .product(&self.weights, &self.prompt, &mut self.out);
+        std::hint::black_box(&mut self.out);
+    }
+
+    /// int8 operations a round does (a multiply and an add are two).
+    pub fn operations(&self) -> f64 {
+        let values = self.weights.rows * self.prompt.rows * self.weights.blocks * BLOCK;
+        2.0 * values as f64
+    }
+
+    /// The kernel it runs.
+    pub fn kernel(&self) -> Kernel {
+        self.kernel
     }
 }
 
@@ -468,19 +449,5 @@ mod tests {
             out.iter().all(|&x| x == (2 * 32 * 127 * 127) as f32),
             "{out:?}"
         );
-    }
-
-    #[test]
-    fn this_machine_has_a_plausible_int8_rate() {
-        let rate = measure(&Int8Options {
-            budget: std::time::Duration::from_millis(30),
-            rows: 64,
-            ..Int8Options::default()
-        });
-        let gops = rate.gops.unwrap();
-        // Optimised, a Raspberry Pi 3 core does a few GOP/s; a big server well under 1,000
-        // TOP/s. Tests build this crate unoptimised, which is a hundred times slower.
-        assert!((0.01..1e6).contains(&gops), "{rate:?}");
-        assert!(rate.rounds >= 3);
     }
 }

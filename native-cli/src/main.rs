@@ -9,6 +9,7 @@ mod cmd;
 mod compute;
 mod embed;
 mod exclude;
+mod f16;
 mod int8;
 mod out;
 mod probe;
@@ -16,6 +17,7 @@ mod progress;
 mod render;
 mod report_io;
 mod speed_check;
+mod tiles;
 mod tool;
 
 use clap::Parser;

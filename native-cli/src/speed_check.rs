@@ -1,5 +1,5 @@
 //! The hidden `speed-check` subcommand: measures only what the report's `performance`
-//! section needs (memory bandwidth, f32 and int8 compute, the GPUs' bandwidth and, with `--llm-test`,
+//! section needs (memory bandwidth, f32, int8 and f16 compute, the GPUs' bandwidth and, with `--llm-test`,
 //! Ollama's own Phi-3 speed) and prints the section as JSON on stdout, its readable lines on
 //! stderr. `scripts/bench-speed.sh` uses it to compare llmcap with C STREAM and llama-bench.
 

@@ -157,6 +157,9 @@ struct ComputeV1 {
     int8_gops: f64,
     int8_kernel: String,
     int8_rounds: u64,
+    f16_gflops: f64,
+    f16_kernel: String,
+    f16_rounds: u64,
     source: String,
 }
 
@@ -255,7 +258,7 @@ fn json_output_has_the_documented_shape_and_is_the_saved_file() {
             .all(|s| matches!(s.bound.as_deref(), Some("memory" | "compute"))),
         "{cpu:?}"
     );
-    // Every level has a prompt speed: F16's from the f32 figure, the others' from int8.
+    // Every level has a prompt speed: F16's from the f16 figure, the others' from int8.
     assert!(
         cpu.speeds
             .iter()
@@ -270,6 +273,14 @@ fn json_output_has_the_documented_shape_and_is_the_saved_file() {
     let kernels = ["avx512-vnni", "avx-vnni", "avx2", "dotprod", "portable"];
     assert!(
         kernels.contains(&compute.int8_kernel.as_str()),
+        "{compute:?}"
+    );
+    assert!(
+        compute.f16_gflops > 0.0 && compute.f16_rounds >= 3,
+        "{compute:?}"
+    );
+    assert!(
+        ["avx512", "avx2", "portable"].contains(&compute.f16_kernel.as_str()),
         "{compute:?}"
     );
     for phase in ["prerequisites", "e0_e1", "e2_full", "e2_quantized"] {

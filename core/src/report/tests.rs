@@ -414,6 +414,11 @@ fn impossible_speed_figures_are_named_with_their_values() {
             "performance.compute.int8_gops",
             "-1",
         ),
+        (
+            serde_json::json!({"compute": {"f16_gflops": -5.0}}),
+            "performance.compute.f16_gflops",
+            "-5",
+        ),
     ];
     for (section, field, value) in cases {
         let message = parse(&with_performance(section)).unwrap_err().to_string();

@@ -40,7 +40,7 @@ pub enum Bound {
     /// Memory bandwidth: every weight and the KV cache are read once per token.
     Memory,
     /// Compute: the CPU multiplies one token's vector by every weight more slowly than its
-    /// memory delivers them ([`crate::speed::table::CPU_GENERATION_COMPUTE_CEILING`]).
+    /// memory delivers them ([`crate::speed::table::CPU_GENERATION_COMPUTE_CEILINGS`]).
     Compute,
     /// A bound this version does not know (a newer report).
     #[serde(other)]
@@ -96,8 +96,8 @@ pub struct MemoryBandwidth {
     pub source: Option<Source>,
 }
 
-/// Matrix-product throughput: f32, which F16's prompt speed follows, and int8, which the
-/// quantized types' follows.
+/// Matrix-product throughput: f16, which F16's prompt speed follows, int8, which the
+/// quantized types' follows, and f32, which fine-tuning's time follows.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(default)]
@@ -120,6 +120,17 @@ pub struct Compute {
     /// Rounds of the int8 product measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub int8_rounds: Option<u64>,
+    /// GFLOP/s (multiply and add counted apart) of a product in llama.cpp's F16 layout
+    /// (halves widened to f32 as they are loaded, then multiplied and added in f32), on
+    /// every core, the fastest round: Phi-3-mini-sized rows (3,072) by 64 prompt tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub f16_gflops: Option<f64>,
+    /// The instructions the f16 product ran on: `avx512`, `avx2` or `portable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub f16_kernel: Option<String>,
+    /// Rounds of the f16 product measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub f16_rounds: Option<u64>,
     /// `measured`.
     pub source: Option<Source>,
 }

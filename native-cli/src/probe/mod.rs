@@ -126,7 +126,7 @@ pub fn measure(options: &ProbeOptions, progress: &mut Progress) -> Measurements 
         bench::run(bench_options)
     });
     let speed = speed_options.map(|speed_options| {
-        progress.step("Measuring memory bandwidth and compute (f32 and int8)");
+        progress.step("Measuring memory bandwidth and compute (f32, int8 and f16)");
         match arrays {
             Some(arrays) => performance::measure_prepared(arrays, &speed_options),
             None => performance::measure(&speed_options),

@@ -1,4 +1,4 @@
-//! The report's `performance` section: measures memory bandwidth and compute (f32 and int8), then
+//! The report's `performance` section: measures memory bandwidth and compute (f32, int8 and f16), then
 //! shapes them, the GPUs' bandwidth and Ollama's measurement into the section with the
 //! core's speed model. [`section`] is pure and tested on its own.
 
@@ -15,7 +15,7 @@ use std::time::Duration;
 pub struct PerformanceOptions {
     /// The STREAM-style bandwidth measurement.
     pub bandwidth: BandwidthOptions,
-    /// The f32 and int8 matrix-product measurements.
+    /// The f32, int8 and f16 matrix-product measurements.
     pub compute: ComputeOptions,
 }
 

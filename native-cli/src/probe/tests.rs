@@ -51,6 +51,7 @@ fn measured_speed(triad_gb_s: f64) -> Option<(MemoryBandwidth, Compute)> {
     let compute = Compute {
         f32_gflops: Some(90.0),
         int8_gops: Some(130.0),
+        f16_gflops: Some(120.0),
         source: Some(Source::Measured),
         ..Default::default()
     };

@@ -63,7 +63,9 @@ fn memory_bandwidth(m: &MemoryBandwidth) -> Result<(), FieldError> {
 fn compute(c: &Compute) -> Result<(), FieldError> {
     rate("performance.compute.f32_gflops", c.f32_gflops)?;
     rate("performance.compute.int8_gops", c.int8_gops)?;
-    optional_text("performance.compute.int8_kernel", c.int8_kernel.clone()).map(drop)
+    optional_text("performance.compute.int8_kernel", c.int8_kernel.clone())?;
+    rate("performance.compute.f16_gflops", c.f16_gflops)?;
+    optional_text("performance.compute.f16_kernel", c.f16_kernel.clone()).map(drop)
 }
 
 fn device(field: &str, d: &DeviceSpeed) -> Result<(), FieldError> {
