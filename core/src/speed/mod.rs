@@ -32,7 +32,7 @@ pub(crate) fn round3(value: f64) -> f64 {
 }
 
 /// The CPU's row: predicted speeds at every level from the all-core triad bandwidth (GB/s)
-/// and the measured compute figures (f32 and int8), each `None` where its input is missing
+/// and the measured compute figures (f16 and int8), each `None` where its input is missing
 /// or absurd. Generation is predicted at `context_tokens` of KV cache
 /// ([`REPORT_CONTEXT_TOKENS`] in reports).
 pub fn cpu_device(
@@ -43,8 +43,9 @@ pub fn cpu_device(
     let speeds = each_type(|level, gguf| {
         let prompt = predict::prompt_figure(gguf, compute)
             .and_then(|ops| predict::cpu_prompt(gguf, ops, REPORT_PROMPT_TOKENS));
-        let generation =
-            bandwidth_gb_s.and_then(|bw| predict::cpu_generation(gguf, bw, prompt, context_tokens));
+        let compute_bound = prompt.map(|prompt| predict::cpu_compute_bound(prompt, compute));
+        let generation = bandwidth_gb_s
+            .and_then(|bw| predict::cpu_generation(gguf, bw, compute_bound, context_tokens));
         LevelSpeed {
             level: level.to_owned(),
             gguf: gguf.name().to_owned(),

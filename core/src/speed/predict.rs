@@ -4,10 +4,12 @@
 //!   token, so it is bound by memory bandwidth: tok/s = efficiency × bandwidth / bytes read.
 //!   On few cores it is bound by compute first: multiplying one token's vector by every
 //!   weight reaches a steady share of the rate at which a whole prompt is multiplied, so
-//!   generation is at most that share of the prompt speed (a roofline).
+//!   generation is at most that share of the prompt speed (a roofline). The share depends
+//!   on whether the CPU has an int8 dot-product instruction, which speeds the prompt's
+//!   products more than generation's.
 //! - **Prompt processing** multiplies the whole prompt by every weight at once, so it is bound
 //!   by compute: tok/s = efficiency × measured rate / operations per token, where the rate
-//!   is of the product llama.cpp runs for the type: int8 GOP/s for the quantized types, f32
+//!   is of the product llama.cpp runs for the type: int8 GOP/s for the quantized types, f16
 //!   GFLOP/s for F16.
 //! - **On a GPU**, generation uses the GPU's bandwidth when the model fits in its memory.
 //!   Otherwise llama.cpp offloads as many layers as fit (`-ngl`) and runs the rest on the
@@ -19,8 +21,8 @@
 
 use super::report::{Bound, Compute};
 use super::table::{
-    CPU_GENERATION_COMPUTE_CEILING, GPU_GENERATION_EFFICIENCY, GPU_RESERVED_BYTES, GgufType,
-    PHI3_MINI, PromptCompute,
+    GPU_GENERATION_EFFICIENCY, GPU_RESERVED_BYTES, GgufType, PHI3_MINI, PromptCompute,
+    cpu_generation_compute_ceiling,
 };
 
 /// Bandwidths and compute figures below this are broken readings, not slow machines.
@@ -55,21 +57,18 @@ pub struct CpuGeneration {
 }
 
 /// Predicted CPU generation tok/s from the all-core triad bandwidth (GB/s), at `context`
-/// tokens: a roofline, the lower of the bandwidth bound and, where the predicted prompt
-/// speed is known ([`cpu_prompt`]) and valid, the compute bound,
-/// [`CPU_GENERATION_COMPUTE_CEILING`] × that prompt speed.
+/// tokens: a roofline, the lower of the bandwidth bound and, where it is known and valid,
+/// the compute bound ([`cpu_compute_bound`]).
 pub fn cpu_generation(
     gguf: GgufType,
     bandwidth_gb_s: f64,
-    prompt_tok_s: Option<f64>,
+    compute_bound_tok_s: Option<f64>,
     context: u64,
 ) -> Option<CpuGeneration> {
     let bandwidth = valid(bandwidth_gb_s)? * 1e9;
     let memory_bound =
         gguf.spec().cpu_generation_efficiency * bandwidth / bytes_per_token(gguf, context);
-    let compute_bound = prompt_tok_s
-        .and_then(valid)
-        .map(|prompt| CPU_GENERATION_COMPUTE_CEILING * prompt);
+    let compute_bound = compute_bound_tok_s.and_then(valid);
     Some(match compute_bound {
         Some(compute) if compute < memory_bound => CpuGeneration {
             tokens_per_second: compute,
@@ -82,13 +81,20 @@ pub fn cpu_generation(
     })
 }
 
-/// The measured figure `gguf`'s prompt speed follows ([`GgufSpec::prompt_compute`]): f32
+/// CPU generation's compute bound, tok/s: the share of the predicted prompt speed
+/// ([`cpu_prompt`]) that multiplying one token at a time reaches on a CPU whose int8
+/// product ran on `compute`'s kernel ([`cpu_generation_compute_ceiling`]).
+pub fn cpu_compute_bound(prompt_tok_s: f64, compute: &Compute) -> f64 {
+    cpu_generation_compute_ceiling(compute.int8_kernel.as_deref()) * prompt_tok_s
+}
+
+/// The measured figure `gguf`'s prompt speed follows ([`GgufSpec::prompt_compute`]): f16
 /// GFLOP/s or int8 GOP/s.
 ///
 /// [`GgufSpec::prompt_compute`]: super::table::GgufSpec::prompt_compute
 pub fn prompt_figure(gguf: GgufType, compute: &Compute) -> Option<f64> {
     match gguf.spec().prompt_compute {
-        PromptCompute::F32 => compute.f32_gflops,
+        PromptCompute::F16 => compute.f16_gflops,
         PromptCompute::Int8 => compute.int8_gops,
     }
 }
@@ -167,23 +173,45 @@ mod tests {
     fn generation_stops_at_its_compute_bound() {
         let q4 = GgufType::Q4_0;
         let memory = memory_bound(q4, 50.0, 64);
-        // A fast prompt: the bandwidth binds.
+        // A fast CPU: the bandwidth binds.
         let fast = cpu_generation(q4, 50.0, Some(memory * 10.0), 64).unwrap();
         assert_eq!(
             (fast.tokens_per_second, fast.bound),
             (memory, Bound::Memory)
         );
-        // A slow prompt: the share of the prompt speed binds.
-        let prompt = cpu_prompt(q4, 100.0, 512).unwrap();
-        let slow = cpu_generation(q4, 50.0, Some(prompt), 64).unwrap();
-        assert_eq!(slow.bound, Bound::Compute);
-        assert!(slow.tokens_per_second < memory);
-        assert!((slow.tokens_per_second - CPU_GENERATION_COMPUTE_CEILING * prompt).abs() < 1e-12);
-        // A broken prompt figure leaves the bandwidth bound.
+        // A slow one: the compute bound binds.
+        let slow = cpu_generation(q4, 50.0, Some(memory / 2.0), 64).unwrap();
+        assert_eq!(
+            (slow.tokens_per_second, slow.bound),
+            (memory / 2.0, Bound::Compute)
+        );
+        // A broken compute bound leaves the bandwidth bound.
         for bad in [0.0, -1.0, f64::NAN] {
             let generation = cpu_generation(q4, 50.0, Some(bad), 64).unwrap();
             assert_eq!(generation.tokens_per_second, memory, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_compute_bound_is_a_share_of_the_prompt_speed_by_int8_kernel() {
+        let prompt = cpu_prompt(GgufType::Q4_0, 100.0, 512).unwrap();
+        let on = |kernel: Option<&str>| {
+            let compute = Compute {
+                int8_kernel: kernel.map(str::to_owned),
+                ..Compute::default()
+            };
+            cpu_compute_bound(prompt, &compute) / prompt
+        };
+        // A dot-product instruction speeds the prompt's products, not generation's: half
+        // the share.
+        let (vnni, avx2) = (on(Some("avx512-vnni")), on(Some("avx2")));
+        assert!((1.5..2.5).contains(&(avx2 / vnni)), "{vnni} {avx2}");
+        assert_eq!(on(Some("avx-vnni")), vnni);
+        assert_eq!(on(Some("dotprod")), vnni);
+        assert_eq!(on(Some("portable")), avx2);
+        // A kernel this version does not know, or none: the lower share.
+        assert_eq!(on(Some("sme2")), vnni);
+        assert_eq!(on(None), vnni);
     }
 
     #[test]
@@ -212,9 +240,10 @@ mod tests {
     }
 
     #[test]
-    fn the_quantized_types_follow_the_int8_figure_and_f16_the_f32_one() {
+    fn the_quantized_types_follow_the_int8_figure_and_f16_the_f16_one() {
         let compute = Compute {
-            f32_gflops: Some(100.0),
+            f32_gflops: Some(50.0),
+            f16_gflops: Some(100.0),
             int8_gops: Some(300.0),
             ..Compute::default()
         };
@@ -227,13 +256,14 @@ mod tests {
         ] {
             assert_eq!(prompt_figure(gguf, &compute), Some(300.0), "{gguf:?}");
         }
-        // A report from before the int8 figure predicts F16 only.
+        // A report from before the int8 and f16 figures predicts no prompt speed: the f32
+        // figure is a product of another kind.
         let f32_only = Compute {
-            int8_gops: None,
-            ..compute
+            f32_gflops: Some(50.0),
+            ..Compute::default()
         };
         assert_eq!(prompt_figure(GgufType::Q4_0, &f32_only), None);
-        assert_eq!(prompt_figure(GgufType::F16, &f32_only), Some(100.0));
+        assert_eq!(prompt_figure(GgufType::F16, &f32_only), None);
     }
 
     #[test]

@@ -120,8 +120,9 @@ impl GgufType {
 /// product llama.cpp runs for it (`ggml/src/ggml-cpu/llamafile/sgemm.cpp`, `repack.cpp`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptCompute {
-    /// f32 GFLOP/s: F16's halves are turned to f32 and multiplied in f32.
-    F32,
+    /// f16 GFLOP/s: F16's halves are widened to f32 as they are loaded and multiplied in
+    /// f32, by the prompt turned to f16 (llamafile's `tinyBLAS`).
+    F16,
     /// int8 GOP/s: the quantized types' blocks are multiplied by the prompt's, quantized to
     /// Q8_0, in int8.
     Int8,
@@ -155,16 +156,17 @@ pub struct GgufSpec {
     pub cpu_generation_efficiency: f64,
     /// The operations a second llama.cpp's CPU prompt processing (pp512) reaches, over the
     /// measured figure of [`GgufSpec::prompt_compute`].
-    /// - The quantized types, over the int8 block product's GOP/s: fitted to the
-    ///   `scripts/bench-speed.sh` run of 2026-12-04 on an Intel Xeon (Ice Lake, AVX-512
-    ///   VNNI, 2 vCPUs), against the median of the run's six int8 readings (121 GOP/s).
-    ///   Q8_0 runs the very loop the int8 figure times (llamafile's `tinyBLAS_Q0_AVX`) and
-    ///   its factor is 0.99; Q4_0 and Q4_K_M run repacked kernels that are faster per
-    ///   weight (1.71, 1.29); Q3_K_M 1.50. Checked by a second run that day; a host
-    ///   without VNNI, where the int8 product runs at half the rate per f32 FLOP, is still
-    ///   to be checked.
-    /// - F16, over the f32 GFLOP/s: the geometric mean of the EPYC host's factor (0.88)
-    ///   and the Xeon's (0.61, against the run's median f32 reading of 200 GFLOP/s).
+    /// - The quantized types, over the int8 block product's GOP/s: the geometric mean of
+    ///   the factors fitted by `scripts/bench-speed.sh` on two hosts, so that both sit
+    ///   equally on either side: an Intel Xeon (Ice Lake, AVX-512 VNNI) on 2026-12-04,
+    ///   against the median of its run's six int8 readings (121 GOP/s), and an AMD EPYC
+    ///   (Zen 3, AVX2 only) on 2026-12-07, against the readings around each llama-bench in
+    ///   two runs (the geometric mean of the two). Q8_0, which runs the very loop the int8
+    ///   figure times (llamafile's `tinyBLAS_Q0_AVX`): 0.99 and 1.05, so 1.02. Q4_0 and
+    ///   Q4_K_M, whose repacked kernels are faster per weight: 1.71 and 1.21, so 1.44; 1.29
+    ///   and 1.47, so 1.38. Q3_K_M: 1.50 and 1.57, so 1.53.
+    /// - F16, over the f16 product's GFLOP/s: 1.10, fitted on the Zen 3 host on 2026-12-07
+    ///   (the one host measured since the f16 figure exists).
     pub cpu_prompt_efficiency: f64,
     /// The compute figure [`GgufSpec::cpu_prompt_efficiency`] is a fraction of.
     pub prompt_compute: PromptCompute,
@@ -186,8 +188,8 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 7_643_360_544,
         embedding_bytes: 197_001_216,
         cpu_generation_efficiency: 0.74,
-        cpu_prompt_efficiency: 0.73,
-        prompt_compute: PromptCompute::F32,
+        cpu_prompt_efficiency: 1.10,
+        prompt_compute: PromptCompute::F16,
     },
     GgufSpec {
         gguf: GgufType::Q8_0,
@@ -195,7 +197,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 4_061_285_696,
         embedding_bytes: 104_656_896,
         cpu_generation_efficiency: 0.72,
-        cpu_prompt_efficiency: 0.99,
+        cpu_prompt_efficiency: 1.02,
         prompt_compute: PromptCompute::Int8,
     },
     GgufSpec {
@@ -204,7 +206,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 2_396_834_624,
         embedding_bytes: 55_406_592,
         cpu_generation_efficiency: 0.73,
-        cpu_prompt_efficiency: 1.29,
+        cpu_prompt_efficiency: 1.38,
         prompt_compute: PromptCompute::Int8,
     },
     GgufSpec {
@@ -213,7 +215,7 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 2_176_240_448,
         embedding_bytes: 55_406_592,
         cpu_generation_efficiency: 0.58,
-        cpu_prompt_efficiency: 1.71,
+        cpu_prompt_efficiency: 1.44,
         prompt_compute: PromptCompute::Int8,
     },
     GgufSpec {
@@ -222,22 +224,56 @@ pub const GGUF_TYPES: &[GgufSpec] = &[
         file_bytes: 1_962_618_176,
         embedding_bytes: 42_324_480,
         cpu_generation_efficiency: 0.58,
-        cpu_prompt_efficiency: 1.50,
+        cpu_prompt_efficiency: 1.53,
         prompt_compute: PromptCompute::Int8,
     },
 ];
 
 /// CPU generation's compute bound, as a share of the predicted prompt speed (pp512) of the
-/// same type: multiplying one token's vector by every weight runs at about this share of
-/// the rate at which llama.cpp multiplies a 512-token prompt by them, so on few cores
-/// generation stops at it before the memory bandwidth binds. Source: `scripts/bench-speed.sh`
-/// on the 2-core build machines (`docs/benchmarks.md`, "Memory bandwidth and Phi-3-mini
-/// speed"), llama-bench's tg128 over its pp512 for Q8_0, Q4_0, Q4_K_M and Q3_K_M: median
-/// 0.32 over 16 readings on an AMD EPYC host on 2026-12-03 (0.23-0.46; those types
-/// generated at 5.4-13.7 tok/s whatever the bandwidth there), 0.19-0.24 on an Intel Xeon
-/// host on 2026-12-04 (median 0.22); 0.27 is their geometric mean. F16, 0.13-0.19, stays
-/// bandwidth-bound.
-pub const CPU_GENERATION_COMPUTE_CEILING: f64 = 0.27;
+/// same type, by the kernel the int8 product ran on (`performance.compute.int8_kernel`):
+/// multiplying one token's vector by every weight runs at about this share of the rate at
+/// which llama.cpp multiplies a 512-token prompt by them, so on few cores generation stops
+/// at it before the memory bandwidth binds. An int8 dot-product instruction (`vpdpbusd`,
+/// Arm's `sdot`) doubles the rate of the prompt's tiled products but not of generation's
+/// one-row ones, so the share is about half where the CPU has one. Source:
+/// `scripts/bench-speed.sh` on the 2-core build machines (`docs/benchmarks.md`, "Memory
+/// bandwidth and Phi-3-mini speed"), llama-bench's tg128 over its pp512 for the quantized
+/// types:
+/// - with AVX-512 VNNI: median 0.32 over 16 readings on an AMD EPYC (Zen 4) host on
+///   2026-12-03 (0.23-0.46), 0.19-0.24 on an Intel Xeon (Ice Lake) host on 2026-12-04
+///   (median 0.22); 0.27 is their geometric mean;
+/// - with AVX2 only, on an AMD EPYC (Zen 3) host on 2026-12-07: 0.48 and 0.51 for Q4_0 and
+///   Q4_K_M at 2 threads, 0.50 and 0.46 at one thread (`llama-bench -t 1`), where generation
+///   sped up 1.7-1.8 × with the second thread as the prompt did, the triad only 1.4 ×, so
+///   compute binds; 0.49 is their median. Q8_0 and Q3_K_M read 0.35-0.38; for them the
+///   bandwidth bound is the lower one there.
+///
+/// Arm's kernels are not measured yet: `dotprod` is taken to be like VNNI, `portable` (no
+/// dot-product instruction) like AVX2. F16 (tg128 over pp512 0.13-0.19) stays
+/// bandwidth-bound on every host measured.
+pub const CPU_GENERATION_COMPUTE_CEILINGS: &[(&str, f64)] = &[
+    ("avx512-vnni", 0.27),
+    ("avx-vnni", 0.27),
+    ("dotprod", 0.27),
+    ("avx2", 0.49),
+    ("portable", 0.49),
+];
+
+/// The share of [`CPU_GENERATION_COMPUTE_CEILINGS`] for an int8 kernel's name; for a kernel
+/// the table does not list (or none), the lower share, which predicts the slower speed.
+pub fn cpu_generation_compute_ceiling(int8_kernel: Option<&str>) -> f64 {
+    let lowest = CPU_GENERATION_COMPUTE_CEILINGS
+        .iter()
+        .map(|(_, share)| *share)
+        .fold(f64::INFINITY, f64::min);
+    int8_kernel
+        .and_then(|name| {
+            CPU_GENERATION_COMPUTE_CEILINGS
+                .iter()
+                .find(|(k, _)| *k == name)
+        })
+        .map_or(lowest, |(_, share)| *share)
+}
 
 /// Fraction of a GPU's peak memory bandwidth that llama.cpp's CUDA generation reaches with
 /// the whole model on the GPU. Source (published, not measured here): ggml-org/llama.cpp

@@ -3,10 +3,11 @@ use super::*;
 
 const GIB: u64 = 1 << 30;
 
-/// Compute figures of `giga_ops` each, f32 and int8.
+/// Compute figures of `giga_ops` each, f32, f16 and int8.
 fn figures(giga_ops: f64) -> Compute {
     Compute {
         f32_gflops: Some(giga_ops),
+        f16_gflops: Some(giga_ops),
         int8_gops: Some(giga_ops),
         ..Compute::default()
     }
