@@ -98,33 +98,41 @@ EMBEDDING = 32064 * 3072
 OPS_PER_PROMPT_TOKEN = 2 * (PARAMETERS - EMBEDDING) + 4 * 32 * 3072 * 256
 
 
+FIGURES = (("f32", "f32_gflops"), ("f16", "f16_gflops"), ("int8", "int8_gops"))
+
+
 def compute(doc):
+    """The speed-check's compute figures by name; None where it did not measure one."""
     c = doc["performance"]["compute"]
-    return c.get("f32_gflops"), c.get("int8_gops")
+    return {name: c.get(key) for name, key in FIGURES}
 
 
 def prompt_factors(out, rounds, types):
-    """Each type's pp512 over each compute figure measured around it: the efficiency factor
-    that would make its prompt prediction exact, from the f32 and from the int8 figure."""
+    """Each type's pp512 over each compute figure measured around it (the efficiency factor
+    that would make its prompt prediction exact, from the f32, f16 and int8 figures), and its
+    tg128 over its pp512 (the share CPU_GENERATION_COMPUTE_CEILINGS holds, where generation
+    is bound by compute)."""
+    names = [name for name, _ in FIGURES]
     print()
-    print("| type | f32 GFLOP/s | int8 GOP/s | pp512 | factor from f32 | factor from int8 |")
-    print("|---|---|---|---|---|---|")
+    print("| type | " + " | ".join(names) + " | pp512 | " + " | ".join(f"factor from {n}" for n in names)
+          + " | tg128 / pp512 |")
+    print("|---" * (2 * len(names) + 3) + "|")
     for t in types:
-        cols = {k: [] for k in ("f32", "int8", "pp", "kf", "ki")}
+        cols = {}
         for r in range(1, rounds + 1):
             around = [compute(doc) for doc in speed_checks_around(out, r, t, types)]
-            f32 = statistics.mean(a[0] for a in around)
-            int8s = [a[1] for a in around if a[1] is not None]
-            int8 = statistics.mean(int8s) if int8s else None
-            _, pp = llama_bench(out / f"llama-{t}-{r}.json")
+            tg, pp = llama_bench(out / f"llama-{t}-{r}.json")
             achieved = pp * OPS_PER_PROMPT_TOKEN / 1e9
-            cols["f32"].append(f32)
-            cols["int8"].append(int8)
-            cols["pp"].append(pp)
-            cols["kf"].append(achieved / f32)
-            cols["ki"].append(achieved / int8 if int8 else None)
+            for name in names:
+                values = [a[name] for a in around if a[name] is not None]
+                figure = statistics.mean(values) if values else None
+                cols.setdefault(name, []).append(figure)
+                cols.setdefault("k" + name, []).append(achieved / figure if figure else None)
+            cols.setdefault("pp", []).append(pp)
+            cols.setdefault("share", []).append(tg / pp)
         m = {k: med(v) for k, v in cols.items()}
-        print(f"| {t} | {m['f32']:.1f} | {m['int8']:.0f} | {m['pp']:.1f} | {m['kf']:.3f} | {m['ki']:.3f} |")
+        print(f"| {t} | " + " | ".join(f"{m[n]:.1f}" for n in names) + f" | {m['pp']:.1f} | "
+              + " | ".join(f"{m['k' + n]:.3f}" for n in names) + f" | {m['share']:.2f} |")
 
 
 def main():
