@@ -47,8 +47,8 @@ impl Default for ComputeOptions {
 /// of each.
 pub fn measure(options: &ComputeOptions) -> Compute {
     let mut f32 = F32Product::new(options.size);
-    let mut int8 = int8::Product::new(&options.int8);
-    let mut f16 = f16::Product::new(&options.f16);
+    let mut int8 = int8::timed(&options.int8);
+    let mut f16 = f16::timed(&options.f16);
     let mut round = |product: usize| match product {
         0 => f32.round(),
         1 => int8.round(),

@@ -279,44 +279,34 @@ impl Default for F16Options {
     }
 }
 
-/// The f16 product, ready to be timed round by round: its matrices and the best kernel this
-/// CPU runs.
-pub struct Product {
-    kernel: Kernel,
-    weights: F16Matrix,
-    prompt: F16Matrix,
-    out: Vec<f32>,
+/// The f16 product of `options`' shape, over random matrices, ready to be timed with the best
+/// kernel this CPU runs.
+pub fn timed(options: &F16Options) -> tiles::Timed<Kernel> {
+    let rows = options.rows.max(1).next_multiple_of(TILE_ROWS);
+    let tokens = options.tokens.max(1).next_multiple_of(TILE_COLUMNS);
+    let width = options.width.max(1).next_multiple_of(LANES);
+    tiles::Timed::new(
+        Kernel::detect(),
+        F16Matrix::random(rows, width, 0x16_cca9),
+        F16Matrix::random(tokens, width, 0x26_cca9),
+    )
 }
 
-impl Product {
-    /// Random matrices of `options`' shape.
-    pub fn new(options: &F16Options) -> Product {
-        let rows = options.rows.max(1).next_multiple_of(TILE_ROWS);
-        let tokens = options.tokens.max(1).next_multiple_of(TILE_COLUMNS);
-        let width = options.width.max(1).next_multiple_of(LANES);
-        Product {
-            kernel: Kernel::detect(),
-            weights: F16Matrix::random(rows, width, 0x16_cca9),
-            prompt: F16Matrix::random(tokens, width, 0x26_cca9),
-            out: vec![0f32; rows * tokens],
-        }
+impl tiles::Matrix for F16Matrix {
+    fn rows(&self) -> usize {
+        self.rows
     }
 
-    /// One product, on every core.
-    pub fn round(&mut self) {
-        self.kernel
-            .product(&self.weights, &self.prompt, &mut self.out);
-        std::hint::black_box(&mut self.out);
+    fn width(&self) -> usize {
+        self.columns
     }
+}
 
-    /// Floating-point operations a round does (a multiply and an add are two).
-    pub fn operations(&self) -> f64 {
-        2.0 * (self.weights.rows * self.prompt.rows * self.weights.columns) as f64
-    }
+impl tiles::Kernel for Kernel {
+    type Matrix = F16Matrix;
 
-    /// The kernel it runs.
-    pub fn kernel(&self) -> Kernel {
-        self.kernel
+    fn product(self, a: &F16Matrix, b: &F16Matrix, out: &mut [f32]) {
+        Kernel::product(self, a, b, out)
     }
 }
 

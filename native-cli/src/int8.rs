@@ -341,45 +341,34 @@ impl Default for Int8Options {
     }
 }
 
-/// The int8 block product, ready to be timed round by round: its matrices and the best
+/// The int8 block product of `options`' shape, over random matrices, ready to be timed with the best
 /// kernel this CPU runs.
-pub struct Product {
-    kernel: Kernel,
-    weights: Q8Matrix,
-    prompt: Q8Matrix,
-    out: Vec<f32>,
+pub fn timed(options: &Int8Options) -> tiles::Timed<Kernel> {
+    let rows = options.rows.max(1).next_multiple_of(TILE_ROWS);
+    let tokens = options.tokens.max(1).next_multiple_of(TILE_COLUMNS_WIDE);
+    let blocks = options.blocks.max(1);
+    tiles::Timed::new(
+        Kernel::detect(),
+        Q8Matrix::random(rows, blocks, 0x18_cca9),
+        Q8Matrix::random(tokens, blocks, 0x28_cca9),
+    )
 }
 
-impl Product {
-    /// Random matrices of `options`' shape.
-    pub fn new(options: &Int8Options) -> Product {
-        let rows = options.rows.max(1).next_multiple_of(TILE_ROWS);
-        let tokens = options.tokens.max(1).next_multiple_of(TILE_COLUMNS_WIDE);
-        let blocks = options.blocks.max(1);
-        Product {
-            kernel: Kernel::detect(),
-            weights: Q8Matrix::random(rows, blocks, 0x18_cca9),
-            prompt: Q8Matrix::random(tokens, blocks, 0x28_cca9),
-            out: vec![0f32; rows * tokens],
-        }
+impl tiles::Matrix for Q8Matrix {
+    fn rows(&self) -> usize {
+        self.rows
     }
 
-    /// One product, on every core.
-    pub fn round(&mut self) {
-        self.kernel
-            .product(&self.weights, &self.prompt, &mut self.out);
-        std::hint::black_box(&mut self.out);
+    fn width(&self) -> usize {
+        self.blocks * BLOCK
     }
+}
 
-    /// int8 operations a round does (a multiply and an add are two).
-    pub fn operations(&self) -> f64 {
-        let values = self.weights.rows * self.prompt.rows * self.weights.blocks * BLOCK;
-        2.0 * values as f64
-    }
+impl tiles::Kernel for Kernel {
+    type Matrix = Q8Matrix;
 
-    /// The kernel it runs.
-    pub fn kernel(&self) -> Kernel {
-        self.kernel
+    fn product(self, a: &Q8Matrix, b: &Q8Matrix, out: &mut [f32]) {
+        Kernel::product(self, a, b, out)
     }
 }
 

@@ -47,6 +47,62 @@ pub fn product(
         });
 }
 
+/// A matrix a kernel multiplies: rows of values, in the kernel's layout.
+pub trait Matrix: Sync {
+    /// Rows.
+    fn rows(&self) -> usize;
+    /// Values per row.
+    fn width(&self) -> usize;
+}
+
+/// The instructions a product runs on.
+pub trait Kernel: Copy {
+    /// The matrices it multiplies.
+    type Matrix: Matrix;
+
+    /// `out = a · bᵀ`, `a.rows()` × `b.rows()` and row-major, on every core.
+    fn product(self, a: &Self::Matrix, b: &Self::Matrix, out: &mut [f32]);
+}
+
+/// A product ready to be timed round by round: a weight matrix, a prompt, and the kernel
+/// that multiplies them.
+pub struct Timed<K: Kernel> {
+    kernel: K,
+    weights: K::Matrix,
+    prompt: K::Matrix,
+    out: Vec<f32>,
+}
+
+impl<K: Kernel> Timed<K> {
+    /// `weights` by `prompt` (of the same width) with `kernel`.
+    pub fn new(kernel: K, weights: K::Matrix, prompt: K::Matrix) -> Timed<K> {
+        let out = vec![0f32; weights.rows() * prompt.rows()];
+        Timed {
+            kernel,
+            weights,
+            prompt,
+            out,
+        }
+    }
+
+    /// One product, on every core.
+    pub fn round(&mut self) {
+        self.kernel
+            .product(&self.weights, &self.prompt, &mut self.out);
+        std::hint::black_box(&mut self.out);
+    }
+
+    /// Operations a round does: a multiply and an add for each weight and token.
+    pub fn operations(&self) -> f64 {
+        2.0 * (self.weights.rows() * self.prompt.rows() * self.weights.width()) as f64
+    }
+
+    /// The kernel it runs.
+    pub fn kernel(&self) -> K {
+        self.kernel
+    }
+}
+
 /// The sum of a vector's eight f32 lanes, once a tile's products are done.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
