@@ -8,13 +8,17 @@
 #      the native binary;
 #   4. when this llmcap has the embedding test: it loads and runs the test model (status
 #      success), so the Pi path works end to end;
-#   5. with --suite: the CLI's integration tests run against the aarch64 binary.
+#   5. with --suite: the CLI's integration tests run against the aarch64 binary;
+#   6. with --kernels: the compute kernels' unit tests, built for aarch64, pass on an emulated
+#      CPU with the int8 dot product (`-cpu max`: the `dotprod` kernel) and on a Raspberry Pi
+#      4's Cortex-A72 without it (the portable loop), and each probe names that kernel.
 # Wall times of each step are printed, and written to target/test-aarch64/times.txt.
 #
-# Usage: scripts/test-aarch64.sh [--no-build] [--suite]
+# Usage: scripts/test-aarch64.sh [--no-build] [--suite] [--kernels]
 #   --no-build  test the archive already in dist/ (built by scripts/build-release.sh)
 #   --suite     also run `cargo test -p llmcap-tests` with LLMCAP_BIN set to the aarch64 binary
 #               and the Python and Ansible suites on (LLMCAP_TEST_PYTHON, LLMCAP_TEST_ANSIBLE)
+#   --kernels   also build and run the compute kernels' unit tests for aarch64 (gcc-aarch64-linux-gnu)
 #
 # Installs what it needs when absent: Debian's qemu-user, qemu-user-binfmt and
 # libc6-arm64-cross (apt-get, through sudo unless root), zig and cargo-zigbuild (through
@@ -29,10 +33,12 @@ EMBEDDING_TIMEOUT_S=900
 
 build=1
 suite=0
+kernels=0
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --suite) suite=1 ;;
+    --kernels) kernels=1 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test-aarch64: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
@@ -183,6 +189,26 @@ if [[ $suite -eq 1 ]]; then
     env LLMCAP_BIN="$PWD/$llmcap" LLMCAP_TEST_PYTHON=1 LLMCAP_TEST_ANSIBLE=1 \
     cargo test --locked -p llmcap-tests -- \
     --skip probe_cli::version_names_the_target
+fi
+
+if [[ $kernels -eq 1 ]]; then
+  step "The compute kernels under an emulated CPU with and without the int8 dot product"
+  command -v aarch64-linux-gnu-gcc >/dev/null || apt-get install -y -qq gcc-aarch64-linux-gnu
+  rustup target add "$TARGET" >&2
+  for cpu_kernel in max:dotprod cortex-a72:portable; do
+    cpu="${cpu_kernel%%:*}" want="${cpu_kernel#*:}"
+    timed "kernel tests on -cpu $cpu (emulated aarch64)" \
+      env CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+      CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc \
+      CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -cpu $cpu -L $SYSROOT" \
+      cargo test --locked --release -p llmcap --target "$TARGET" --bin llmcap -- \
+      int8:: f16:: tiles:: compute::tests::the_product_is_correct
+    got="$(qemu-aarch64 -cpu "$cpu" -L "$SYSROOT" "$llmcap" probe --skip-embedding --json \
+      --no-save --quiet | python3 -c 'import json, sys
+print(json.load(sys.stdin)["performance"]["compute"]["int8_kernel"])')"
+    [[ "$got" == "$want" ]] || fail "on -cpu $cpu the probe ran the int8 kernel '$got', not '$want'"
+    echo "-cpu $cpu: the probe ran the '$got' int8 kernel" >&2
+  done
 fi
 
 step "aarch64 under emulation: all checks passed"

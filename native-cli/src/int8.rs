@@ -417,6 +417,10 @@ mod tests {
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
             assert!(here.contains(&Kernel::Avx2));
         }
+        #[cfg(target_arch = "aarch64")]
+        if std::arch::is_aarch64_feature_detected!("dotprod") {
+            assert_eq!(Kernel::detect(), Kernel::Dotprod);
+        }
         // Those it lacks fall back to the portable loop, which must agree too.
         for kernel in Kernel::ALL {
             agrees(kernel);
