@@ -80,26 +80,44 @@ def matmul(llmcap, runs, budget):
             statistics.median(our_rounds), statistics.median(their_rounds), threads)
 
 
+LLAMA_BENCH = REPO / ".cache" / "speed" / "llama-build" / "bin" / "llama-bench"
+Q4_K_M_GGUF = REPO / ".cache" / "speed" / "models" / "phi3-mini-random-Q4_K_M.gguf"
+
+
+def peers_after(report):
+    """The peers run right after a probe, where they are built: a C STREAM triad on arrays of
+    the probe's size and on huge pages, as the probe's are (`scripts/bench.sh` builds it), and
+    llama.cpp's own 4-bit generation speed on the random-weight Phi-3-mini
+    (`scripts/setup-llama-bench.sh` builds both), the figure the prediction stands for."""
+    stream = REPO / ".cache" / "speed" / "stream_triad"
+    bandwidth = report["performance"]["memory_bandwidth"]
+    peers = {}
+    if stream.exists():
+        out = wall([str(stream), str(bandwidth["array_mib"]), "10", "huge"])[1]
+        peers["C STREAM triad, GB/s"] = json.loads(out)["triad_gb_s"]
+    if LLAMA_BENCH.exists() and Q4_K_M_GGUF.exists():
+        out = wall([str(LLAMA_BENCH), "-m", str(Q4_K_M_GGUF), "-p", "0", "-n", "32", "-r", "1",
+                    "-t", str(bandwidth["threads"]), "-ngl", "0", "-o", "json"])[1]
+        peers["llama-bench Q4_K_M tg32, tok/s"] = json.loads(out)[0]["avg_ts"]
+    return peers
+
+
 def full_probe(llmcap, runs):
     """Wall times of the full probe and the guide's script, interleaved, the probes' reports
-    (for the spread of their speed figures), and a C STREAM triad run right after each probe,
-    on arrays of the probe's size and on huge pages as the probe's are, where `scripts/bench.sh`
-    could build it (empty if not)."""
+    (for the spread of their speed figures), and the peers' figures measured right after each
+    probe (`peers_after`), by name."""
     ours_cmd = [llmcap, "probe", "--skip-embedding", "--no-save", "--quiet", "--json"]
-    stream = pathlib.Path(".cache/speed/stream_triad")
-    ours, theirs, reports, c_triads = [], [], [], []
+    ours, theirs, reports, peers = [], [], [], {}
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     for _ in range(runs):
         seconds, out = wall(ours_cmd)
         ours.append(seconds)
         reports.append(json.loads(out))
-        if stream.exists():
-            mib = reports[-1]["performance"]["memory_bandwidth"]["array_mib"]
-            c = wall([str(stream), str(mib), "10", "huge"])[1]
-            c_triads.append(json.loads(c)["triad_gb_s"])
+        for name, value in peers_after(reports[-1]).items():
+            peers.setdefault(name, []).append(value)
         with tempfile.TemporaryDirectory() as tmp:
             theirs.append(wall([sys.executable, str(GUIDE)], cwd=tmp, env=env)[0])
-    return statistics.median(ours), statistics.median(theirs), reports, c_triads
+    return statistics.median(ours), statistics.median(theirs), reports, peers
 
 
 def spread(values):
@@ -107,18 +125,17 @@ def spread(values):
     return (max(values) - min(values)) / statistics.median(values)
 
 
-def speed_spread(reports, c_triads):
+def speed_spread(reports, peers):
     """The spread of the triad bandwidth and of the predicted 4-bit CPU generation speed over
-    the probes, beside C STREAM's spread over the runs made right after each of them."""
+    the probes, beside the peers' spreads over the runs made right after each of them."""
     triads = [r["performance"]["memory_bandwidth"]["triad_all_cores_gb_s"] for r in reports]
     q4 = [next(s["generation_tok_s"] for s in r["performance"]["devices"][0]["speeds"]
                if s["gguf"] == "Q4_K_M") for r in reports]
     line = (f"speed figures over {len(reports)} probes: triad {min(triads):.1f}-{max(triads):.1f} GB/s "
             f"(spread {spread(triads):.0%}), Q4_K_M generation {min(q4):.2f}-{max(q4):.2f} tok/s "
             f"(spread {spread(q4):.0%}); goal <= 10 %, or C STREAM's own spread")
-    if c_triads:
-        line += (f"; C STREAM triad right after each probe {min(c_triads):.1f}-{max(c_triads):.1f} GB/s "
-                 f"(spread {spread(c_triads):.0%})")
+    for name, values in peers.items():
+        line += f"; {name} right after each probe {min(values):.1f}-{max(values):.1f} (spread {spread(values):.0%})"
     return line
 
 
@@ -146,11 +163,11 @@ def main():
           f"numpy {numpy_round_s*1000:.1f} ms, ratio {numpy_round_s/round_s:.2f}")
 
     if not args.skip_guide:
-        ours, theirs, reports, c_triads = full_probe(llmcap, 5)
+        ours, theirs, reports, peers = full_probe(llmcap, 5)
         print(f"full probe without the embedding test, median of 5: llmcap {ours:.2f} s (goal <= 3 s), "
               f"guide's test_capability.py {theirs:.2f} s (its model test skips: no sentence-transformers "
               f"in this venv), time ratio llmcap/guide {ours/theirs:.2f} (goal <= 0.25)")
-        print(speed_spread(reports, c_triads))
+        print(speed_spread(reports, peers))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 # Benchmarks llmcap against its peers in one run and prints medians and ratios:
 #   - the quick probe (facts only) against the guide's get_system_info + test_ollama;
 #   - the full probe (benchmark included) against the guide's whole script;
-#   - llmcap's matmul GFLOP/s against numpy's on the same machine, runs interleaved.
+#   - llmcap's matmul GFLOP/s against numpy's on the same machine, runs interleaved;
+#   - the spread of the probe's bandwidth and predicted 4-bit generation speed over 5 probes,
+#     beside a C STREAM triad's and, where scripts/setup-llama-bench.sh has built it and the
+#     Q4_K_M file, llama-bench's own generation speed, each run right after every probe.
 # Usage: scripts/bench.sh [--runs N] [--skip-guide]
 set -euo pipefail
 cd "$(dirname "$0")/.."
