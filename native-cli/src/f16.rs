@@ -184,12 +184,12 @@ mod x86 {
     /// tinyBLAS's `gemm_bloc` where a tile has more rows than columns: load the tile's
     /// prompt vectors, then each weight row's vector and its products with them.
     macro_rules! tile {
-        ($name:ident, $features:literal, $columns:expr, $vector:ty, $lanes:literal,
-         $zero:ident, $load:ident, $fmadd:ident, $sum:ident) => {
+        ($name:ident, $features:literal, $vector:ty, $lanes:literal, $zero:ident, $load:ident,
+         $fmadd:ident, $sum:ident) => {
             #[target_feature(enable = $features)]
             pub(super) unsafe fn $name(
                 rows: &[Row<'_>; TILE_ROWS],
-                columns: &[Row<'_>; $columns],
+                columns: &[Row<'_>; TILE_COLUMNS],
                 out: &mut [f32],
             ) {
                 let width = rows[0].len();
@@ -197,9 +197,9 @@ mod x86 {
                 // reads vector `l` of each unchecked.
                 assert!(width % $lanes == 0);
                 assert!(rows.iter().chain(columns).all(|row| row.len() == width));
-                let mut sums: [[$vector; $columns]; TILE_ROWS] = [[$zero(); $columns]; TILE_ROWS];
+                let mut sums = [[$zero(); TILE_COLUMNS]; TILE_ROWS];
                 for l in (0..width).step_by($lanes) {
-                    let mut b: [$vector; $columns] = [$zero(); $columns];
+                    let mut b: [$vector; TILE_COLUMNS] = [$zero(); TILE_COLUMNS];
                     for (b, column) in b.iter_mut().zip(columns) {
                         // SAFETY: `l + lanes <= width`, every row's length.
                         *b = unsafe { $load(column.as_ptr().add(l).cast()) };
@@ -214,7 +214,7 @@ mod x86 {
                 }
                 for (r, sums) in sums.iter().enumerate() {
                     for (c, sum) in sums.iter().enumerate() {
-                        out[r * $columns + c] = $sum(*sum);
+                        out[r * TILE_COLUMNS + c] = $sum(*sum);
                     }
                 }
             }
@@ -224,7 +224,6 @@ mod x86 {
     tile!(
         tile_avx2,
         "avx2,fma,f16c",
-        TILE_COLUMNS,
         __m256,
         8,
         _mm256_setzero_ps,
@@ -235,7 +234,6 @@ mod x86 {
     tile!(
         tile_avx512,
         "avx2,fma,f16c,avx512f",
-        TILE_COLUMNS,
         __m512,
         16,
         _mm512_setzero_ps,
