@@ -63,13 +63,17 @@ timed() {
 }
 
 step "Emulator and aarch64 C library"
+packages=(qemu-user qemu-user-binfmt libc6-arm64-cross)
+# --kernels links the unit tests for aarch64 with its C compiler.
+[[ $kernels -eq 1 ]] && packages+=(gcc-aarch64-linux-gnu)
 if ! command -v qemu-aarch64 >/dev/null || [[ ! -e "$SYSROOT/lib/ld-linux-aarch64.so.1" ]] \
-  || [[ ! -e /usr/lib/binfmt.d/qemu-aarch64.conf ]]; then
+  || [[ ! -e /usr/lib/binfmt.d/qemu-aarch64.conf ]] \
+  || { [[ $kernels -eq 1 ]] && ! command -v aarch64-linux-gnu-gcc >/dev/null; }; then
   sudo=()
   [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
   ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends qemu-user qemu-user-binfmt libc6-arm64-cross
+    apt-get install -y -qq --no-install-recommends "${packages[@]}"
 fi
 # The embedding test runs llmcap again as a child process; the kernel hands that aarch64
 # program to qemu only through binfmt_misc. Register it when it is not (containers often
@@ -193,7 +197,6 @@ fi
 
 if [[ $kernels -eq 1 ]]; then
   step "The compute kernels under an emulated CPU with and without the int8 dot product"
-  command -v aarch64-linux-gnu-gcc >/dev/null || apt-get install -y -qq gcc-aarch64-linux-gnu
   rustup target add "$TARGET" >&2
   for cpu_kernel in max:dotprod cortex-a72:portable; do
     cpu="${cpu_kernel%%:*}" want="${cpu_kernel#*:}"
